@@ -1,0 +1,39 @@
+# Two commands on a fresh machine:
+#   make demo   create .venv, generate MovieLens-shaped data, load, build, check, report (embedded engine)
+#   make test   create .venv and run the default test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DEMO_DIR ?= .netflix_elt/demo-data
+
+.PHONY: install demo test test-slow lint browser clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --constraint constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/netflix-elt demo --out $(DEMO_DIR)
+
+# Headless Chromium from Debian packages, for the HTML report tests.
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+test: install browser
+	$(BIN)/ruff check src tests flows
+	$(BIN)/python -m pytest -q
+
+test-slow: install
+	$(BIN)/python -m pytest -q -m slow
+
+lint: install
+	$(BIN)/ruff check src tests flows
+	$(BIN)/ruff format --check src tests flows
+
+clean:
+	rm -rf $(VENV) .netflix_elt

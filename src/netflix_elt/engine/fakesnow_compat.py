@@ -1,0 +1,116 @@
+"""The only place that knows how Snowpark is wired onto fakesnow (DuckDB).
+
+Snowpark's ServerConnection reads a few private attributes that fakesnow's fake connection lacks, and
+``Session.create_dataframe(pandas)`` calls the connector's ``write_pandas`` through a module-level
+import. Both are bridged here, without a process-wide ``fakesnow.patch()``: a Session is built on a
+fake connection object we create, so a local and a Snowflake engine can coexist in one process.
+
+Both libraries are pinned exactly in pyproject.toml; ``tests/test_engine_capabilities.py`` exercises
+every Snowpark operation the framework relies on and fails loudly after an upgrade.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import warnings
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+PINNED = {
+    "snowflake-snowpark-python": "1.56.0",
+    "snowflake-connector-python": "4.8.1",
+    "fakesnow": "0.12.1",
+    "duckdb": "2.0.1",
+}
+
+_install_lock = threading.Lock()
+_installed = False
+_instances: dict[Path, Any] = {}
+
+
+def check_versions() -> list[str]:
+    """Return one line per package whose installed version differs from the pin."""
+    return [
+        f"{name} {version(name)} installed, {pinned} pinned"
+        for name, pinned in PINNED.items()
+        if version(name) != pinned
+    ]
+
+
+def install() -> None:
+    """Apply the compatibility shims once per process (idempotent, thread-safe)."""
+    global _installed
+    with _install_lock:
+        if _installed:
+            return
+        from fakesnow.cursor import FakeSnowflakeCursor
+        from fakesnow.fakes import FakeSnowflakeConnection
+
+        # Attributes Snowpark's ServerConnection reads from a real connector connection.
+        FakeSnowflakeConnection._session_parameters = {"PYTHON_SNOWPARK_USE_SCOPED_TEMP_OBJECTS": False}
+        FakeSnowflakeConnection._telemetry = None
+        FakeSnowflakeConnection.session_id = 1
+        FakeSnowflakeCursor._request_id = None
+        FakeSnowflakeCursor.query = None
+        FakeSnowflakeCursor._describe_internal = FakeSnowflakeCursor.describe
+        _route_write_pandas()
+        _quiet()
+        _installed = True
+
+
+def _route_write_pandas() -> None:
+    """Send write_pandas to fakesnow's implementation for fake connections, the real one otherwise."""
+    import snowflake.snowpark.session as snowpark_session
+    from fakesnow.fakes import FakeSnowflakeConnection
+    from fakesnow.pandas_tools import write_pandas as fake_write_pandas
+
+    real_write_pandas = snowpark_session.write_pandas
+
+    def write_pandas(conn: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(conn, FakeSnowflakeConnection):
+            return fake_write_pandas(conn, *args, **kwargs)
+        return real_write_pandas(conn, *args, **kwargs)
+
+    snowpark_session.write_pandas = write_pandas
+
+
+def _quiet() -> None:
+    # fakesnow warns about an extra Arrow copy on every query; Snowpark warns about connector features
+    # that do not apply to a fake connection. Neither says anything a user can act on.
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"fakesnow\..*")
+    warnings.filterwarnings("ignore", message=r"use_logical_type will be ignored.*")
+    for name in ("snowflake.snowpark", "snowflake.connector", "fakesnow"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def fake_instance(db_path: Path) -> Any:
+    """One fakesnow instance (one DuckDB database set) per directory per process.
+
+    DuckDB allows a file to be attached once per process, so every engine on the same state
+    directory shares the instance; each ``connect()`` on it is a separate DuckDB connection and
+    therefore safe to use from its own thread.
+    """
+    from fakesnow.instance import FakeSnow
+
+    key = db_path.resolve()
+    with _install_lock:
+        if key not in _instances:
+            key.mkdir(parents=True, exist_ok=True)
+            _instances[key] = FakeSnow(db_path=key)
+        return _instances[key]
+
+
+def close_instance(db_path: Path) -> None:
+    """Detach the DuckDB files of a directory so another process can open them."""
+    with _install_lock:
+        instance = _instances.pop(db_path.resolve(), None)
+    if instance is not None:
+        instance.duck_conn.close()
+
+
+def connect(db_path: Path, database: str, schema: str) -> Any:
+    """A new fake connector connection (its own DuckDB connection) on the directory's instance."""
+    install()
+    return fake_instance(db_path).connect(database=database, schema=schema)

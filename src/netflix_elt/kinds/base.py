@@ -1,0 +1,78 @@
+"""What every model kind shares: its configuration base class and the build job it is handed.
+
+A kind is a pydantic class (its configuration, validated at declaration) with one job, ``build``:
+turn the model's DataFrame into warehouse state and say how many rows that touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from netflix_elt.sql import dataframe_sql
+
+if TYPE_CHECKING:
+    from snowflake.snowpark import DataFrame
+
+    from netflix_elt.engine import Engine
+    from netflix_elt.model import ModelContext
+
+
+class Kind(BaseModel):
+    """Base of every kind. Unknown configuration keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: ClassVar[str]
+    default_layer: ClassVar[str] = "analytics"
+    materialized: ClassVar[bool] = True
+    has_function: ClassVar[bool] = True
+
+    def build(self, job: BuildJob) -> BuildOutcome:
+        raise NotImplementedError(f"kind {self.name} is not built on its own")
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    """Rows touched by one build (None where the warehouse does not say) and a status note."""
+
+    rows: int | None = None
+    inserted: int | None = None
+    updated: int | None = None
+    deleted: int | None = None
+    status: str = "success"
+    message: str = ""
+
+
+@dataclass
+class BuildJob:
+    """One model about to be built: where it goes and how to get its DataFrame."""
+
+    engine: Engine
+    model: str
+    target: str
+    schema: str
+    run_started_at: datetime
+    full_refresh: bool
+    dataframe_for: Callable[[ModelContext], DataFrame]
+    context_for: Callable[..., ModelContext]
+
+    def select_sql(self, context: ModelContext) -> str:
+        """The model's SELECT for this context; statements it needs first (uploads) are run now."""
+        before, select = dataframe_sql(self.dataframe_for(context))
+        for statement in before:
+            self.engine.execute(statement)
+        return select
+
+    def full_context(self) -> ModelContext:
+        return self.context_for(is_incremental=False)
+
+    def exists(self) -> bool:
+        return self.engine.object_type(self.target) is not None
+
+    def scalar(self, sql: str) -> Any:
+        return self.engine.scalar(sql)

@@ -1,0 +1,189 @@
+"""The library facade: a project is a registry of models plus a profile and a state directory.
+
+>>> from netflix_elt import Project
+>>> project = Project.local()                 # embedded engine, ./.netflix_elt
+>>> project.build(select=["+mart_content_metrics"])
+>>> project.table("dim_movies").to_pandas()   # a Snowpark DataFrame over the built table
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from netflix_elt.artifacts import StateStore, write_run_artifacts
+from netflix_elt.config import Profile, load_profile, resolve_state_dir
+from netflix_elt.engine import Engine, open_engine
+from netflix_elt.executor import CheckRunner, NodeExecutor, OnEvent, RunSettings
+from netflix_elt.plan import Plan, make_plan
+from netflix_elt.registry import Registry
+from netflix_elt.results import RunResult
+from netflix_elt.runner import run_plan
+
+if TYPE_CHECKING:
+    from snowflake.snowpark import DataFrame
+
+DEFAULT_PROJECT = "netflix_elt.pipeline"
+
+
+class Project:
+    """Models + profile + state directory; opens its engine on first use."""
+
+    def __init__(
+        self,
+        registry: Registry | None = None,
+        profile: Profile | None = None,
+        state_dir: str | Path | None = None,
+        check_runner: CheckRunner | None = None,
+    ) -> None:
+        self._registry = registry
+        self.profile = profile or Profile()
+        self.state_dir = resolve_state_dir(state_dir)
+        self._check_runner = check_runner
+        self._engine: Engine | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def local(cls, state_dir: str | Path | None = None, registry: Registry | None = None) -> Project:
+        """The MovieLens project (or ``registry``) on the embedded engine."""
+        return cls(registry=registry, profile=Profile(), state_dir=state_dir)
+
+    @classmethod
+    def from_profile(
+        cls, profile: str = "local", state_dir: str | Path | None = None, registry: Registry | None = None
+    ) -> Project:
+        return cls(registry=registry, profile=load_profile(profile), state_dir=state_dir)
+
+    # -- parts --------------------------------------------------------------------------------
+    @property
+    def registry(self) -> Registry:
+        if self._registry is None:
+            self._registry = Registry.from_package(DEFAULT_PROJECT)
+        return self._registry
+
+    @property
+    def engine(self) -> Engine:
+        with self._lock:
+            if self._engine is None:
+                engine = open_engine(self.profile, self.state_dir)
+                engine.bootstrap()
+                self._engine = engine
+            return self._engine
+
+    @property
+    def check_runner(self) -> CheckRunner | None:
+        return self._check_runner
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- commands -----------------------------------------------------------------------------
+    def plan(
+        self,
+        command: str = "build",
+        select: Iterable[str] | None = None,
+        exclude: Iterable[str] | None = None,
+    ) -> Plan:
+        return make_plan(
+            self.registry,
+            command,
+            select,
+            exclude,
+            lambda: StateStore(self.state_dir).modified(self.registry),
+        )
+
+    def execute(
+        self,
+        command: str,
+        select: Iterable[str] | None = None,
+        exclude: Iterable[str] | None = None,
+        threads: int | None = None,
+        full_refresh: bool = False,
+        vars: dict[str, Any] | None = None,
+        on_event: OnEvent | None = None,
+        run_started_at: datetime | None = None,
+    ) -> RunResult:
+        """Plan and run one command (build, run, seed, snapshot, test); write its artifacts."""
+        plan = self.plan(command, select, exclude)
+        executor = self.executor(command, full_refresh=full_refresh, vars=vars, run_started_at=run_started_at)
+        run = RunResult(
+            run_id=executor.settings.run_id,
+            command=command,
+            started_at=executor.settings.started_at,
+            args={
+                "select": list(select or []),
+                "exclude": list(exclude or []),
+                "threads": threads or self.profile.threads,
+                "full_refresh": full_refresh,
+                "profile": self.profile.name,
+            },
+        )
+        run.results = run_plan(
+            plan, self.registry, executor.execute, threads or self.profile.threads, on_event
+        )
+        run.ended_at = datetime.now(UTC)
+        write_run_artifacts(self.state_dir, self.registry, self.engine, run)
+        return run
+
+    def executor(
+        self,
+        command: str,
+        full_refresh: bool = False,
+        vars: dict[str, Any] | None = None,
+        run_started_at: datetime | None = None,
+    ) -> NodeExecutor:
+        """The node executor for one run of ``command`` (shared by the runner and the Prefect flow)."""
+        settings = RunSettings(
+            run_id=uuid.uuid4().hex[:12],
+            command=command,
+            started_at=run_started_at or datetime.now(UTC),
+            full_refresh=full_refresh,
+            vars=vars or {},
+            build=command != "test",
+            checks=command in ("build", "test"),
+        )
+        return NodeExecutor(self.engine, self.registry, settings, self.check_runner)
+
+    def build(self, **options: Any) -> RunResult:
+        """Seeds, sources, models, snapshots and their checks, in DAG order."""
+        return self.execute("build", **options)
+
+    def run(self, **options: Any) -> RunResult:
+        """Models only (tables, views, incrementals, analyses)."""
+        return self.execute("run", **options)
+
+    def seed(self, **options: Any) -> RunResult:
+        return self.execute("seed", **options)
+
+    def snapshot(self, **options: Any) -> RunResult:
+        return self.execute("snapshot", **options)
+
+    def test(self, **options: Any) -> RunResult:
+        """Checks only, against what is already built."""
+        return self.execute("test", **options)
+
+    # -- reading ------------------------------------------------------------------------------
+    def relation(self, name: str) -> str:
+        """The fully qualified table or view name of a model."""
+        spec = self.registry[name]
+        return self.engine.fqn(getattr(self.profile.schemas, spec.layer), spec.name)
+
+    def table(self, name: str) -> DataFrame:
+        """A built model as a Snowpark DataFrame."""
+        return self.engine.session().table(self.relation(name))
+
+    def sql(self, query: str) -> DataFrame:
+        """Any query, with the project database as current database."""
+        return self.engine.session().sql(query)

@@ -1,0 +1,120 @@
+"""The registry: every declared model, validated into a DAG when the project loads.
+
+Duplicate names, references to unknown models and cycles fail here, before anything runs, with the
+file and line of the declaration and the path of the cycle.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import pkgutil
+from collections.abc import Iterable, Iterator
+from types import ModuleType
+
+from netflix_elt.config import Schemas
+from netflix_elt.dag import DAG, CycleError
+from netflix_elt.errors import ProjectError
+from netflix_elt.model import ModelSpec, spec_of
+
+
+class Registry:
+    """An immutable, validated set of models and the DAG of their dependencies."""
+
+    def __init__(self, specs: Iterable[ModelSpec]) -> None:
+        self._specs: dict[str, ModelSpec] = {}
+        for spec in specs:
+            if spec.name in self._specs:
+                first = self._specs[spec.name]
+                raise ProjectError(
+                    f"model name {spec.name} is declared twice",
+                    where=spec.location,
+                    hint=f"first declared at {first.location}; rename one of them",
+                )
+            self._specs[spec.name] = spec
+        self.dag: DAG[str] = DAG()
+        for spec in self._specs.values():
+            self._check_references(spec)
+            self.dag.add(spec.name, spec.depends_on)
+        try:
+            self.order = self.dag.sorted()
+        except CycleError as exc:
+            where = self._specs[exc.path[0]].location if exc.path else None
+            raise ProjectError(f"dependency cycle: {' -> '.join(exc.path)}", where=where) from None
+
+    # -- construction -------------------------------------------------------------------------
+    @classmethod
+    def from_modules(cls, *modules: ModuleType) -> Registry:
+        """Collect every model declared at the top level of the modules (decorated or assigned)."""
+        return cls(spec for module in modules for spec in _declared_in(module))
+
+    @classmethod
+    def from_package(cls, package: str) -> Registry:
+        """Import a package and all its submodules, then collect their models."""
+        root = importlib.import_module(package)
+        modules = [root]
+        for info in pkgutil.walk_packages(getattr(root, "__path__", []), prefix=f"{package}."):
+            modules.append(importlib.import_module(info.name))
+        return cls.from_modules(*modules)
+
+    def _check_references(self, spec: ModelSpec) -> None:
+        for name in spec.depends_on:
+            if name not in self._specs:
+                close = difflib.get_close_matches(name.lower(), [n.lower() for n in self._specs], n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "declare it, or rename the parameter"
+                raise ProjectError(
+                    f"model {spec.name} reads '{name.lower()}', which is not a model",
+                    where=spec.location,
+                    hint=hint,
+                )
+
+    # -- lookup -------------------------------------------------------------------------------
+    def __getitem__(self, name: str) -> ModelSpec:
+        key = name.upper()
+        if key not in self._specs:
+            close = difflib.get_close_matches(key, list(self._specs), n=1)
+            hint = f"did you mean {close[0]}?" if close else "run `netflix-elt ls` to list models"
+            raise ProjectError(f"unknown model '{name}'", hint=hint)
+        return self._specs[key]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.upper() in self._specs
+
+    def __iter__(self) -> Iterator[ModelSpec]:
+        return (self._specs[name] for name in self.order)
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.order)
+
+    def schema_of(self, name: str, schemas: Schemas) -> str:
+        return getattr(schemas, self[name].layer)
+
+    def read_tables(self, name: str) -> set[str]:
+        """The materialised models a model's SQL may read: its inputs, looking through ephemeral ones."""
+        result: set[str] = set()
+        for parent in self[name].depends_on:
+            if self[parent].materialized:
+                result.add(parent)
+            else:
+                result |= self.read_tables(parent)
+        return result
+
+
+def _declared_in(module: ModuleType) -> list[ModelSpec]:
+    specs = []
+    for value in vars(module).values():
+        spec = spec_of(value)
+        if spec is not None and _defined_here(spec, module):
+            specs.append(spec)
+    return specs
+
+
+def _defined_here(spec: ModelSpec, module: ModuleType) -> bool:
+    # A module that imports a model from another must not declare it a second time.
+    if spec.func is not None:
+        return spec.func.__module__ == module.__name__
+    return spec.location.startswith(str(getattr(module, "__file__", "")))
