@@ -1,26 +1,35 @@
 """netflix-elt: an ELT framework on the Snowpark DataFrame API.
 
 Declare models with :func:`model`, :func:`seed` and :func:`source`; build them with :class:`Project`.
+Names are imported lazily so that the command line starts fast.
 """
 
-from netflix_elt.kinds import Analysis, Ephemeral, Incremental, Snapshot, Table, View
-from netflix_elt.model import ModelContext, model, seed, source
-from netflix_elt.project import Project
-from netflix_elt.registry import Registry
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Analysis",
-    "Ephemeral",
-    "Incremental",
-    "ModelContext",
-    "Project",
-    "Registry",
-    "Snapshot",
-    "Table",
-    "View",
-    "model",
-    "seed",
-    "source",
-]
+_EXPORTS = {
+    "Analysis": "netflix_elt.kinds",
+    "Ephemeral": "netflix_elt.kinds",
+    "Incremental": "netflix_elt.kinds",
+    "Snapshot": "netflix_elt.kinds",
+    "Table": "netflix_elt.kinds",
+    "View": "netflix_elt.kinds",
+    "ModelContext": "netflix_elt.model",
+    "model": "netflix_elt.model",
+    "seed": "netflix_elt.model",
+    "source": "netflix_elt.model",
+    "Project": "netflix_elt.project",
+    "Registry": "netflix_elt.registry",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'netflix_elt' has no attribute '{name}'")

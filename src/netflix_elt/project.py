@@ -22,7 +22,7 @@ from netflix_elt.executor import CheckRunner, NodeExecutor, OnEvent, RunSettings
 from netflix_elt.plan import Plan, make_plan
 from netflix_elt.registry import Registry
 from netflix_elt.results import RunResult
-from netflix_elt.runner import run_plan
+from netflix_elt.runner import Scheduler, run_plan
 
 if TYPE_CHECKING:
     from snowflake.snowpark import DataFrame
@@ -78,6 +78,10 @@ class Project:
     def check_runner(self) -> CheckRunner | None:
         return self._check_runner
 
+    def use_check_runner(self, check_runner: CheckRunner | None) -> None:
+        """Run these checks after each node in ``build`` and ``test``."""
+        self._check_runner = check_runner
+
     def close(self) -> None:
         if self._engine is not None:
             self._engine.close()
@@ -114,8 +118,13 @@ class Project:
         vars: dict[str, Any] | None = None,
         on_event: OnEvent | None = None,
         run_started_at: datetime | None = None,
+        scheduler: Scheduler = run_plan,
     ) -> RunResult:
-        """Plan and run one command (build, run, seed, snapshot, test); write its artifacts."""
+        """Plan and run one command (build, run, seed, snapshot, test); write its artifacts.
+
+        ``scheduler`` decides when each node runs (the thread pool by default; the Prefect flow
+        passes one that makes each node a task); every node is built by the same executor.
+        """
         plan = self.plan(command, select, exclude)
         executor = self.executor(command, full_refresh=full_refresh, vars=vars, run_started_at=run_started_at)
         run = RunResult(

@@ -14,6 +14,8 @@ from netflix_elt.plan import Plan
 from netflix_elt.registry import Registry
 from netflix_elt.results import NodeResult
 
+Scheduler = Callable[[Plan, Registry, Callable[[str], NodeResult], int, OnEvent | None], list[NodeResult]]
+
 
 def run_plan(
     plan: Plan,

@@ -1,0 +1,129 @@
+"""``build``, ``run``, ``seed``, ``snapshot`` and ``test``: run a command over the selected graph."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from netflix_elt.cli.common import (
+    ExcludeOption,
+    FullRefreshOption,
+    ProfileOption,
+    SelectOption,
+    StateDirOption,
+    ThreadsOption,
+    console,
+    friendly_errors,
+    open_project,
+    options,
+)
+
+if TYPE_CHECKING:
+    from netflix_elt.cli.common import Options
+    from netflix_elt.project import Project
+    from netflix_elt.results import NodeResult, RunResult
+
+STATUS_STYLE = {"success": "green", "warn": "yellow", "error": "red", "skipped": "dim"}
+
+HELP = {
+    "build": "Build seeds, sources, models and snapshots in DAG order, each followed by its checks.",
+    "run": "Build models only (tables, views, incrementals, analyses).",
+    "seed": "Load the seed CSVs.",
+    "snapshot": "Update the SCD2 snapshots.",
+    "test": "Run the data-quality checks of the selected nodes against what is built.",
+}
+
+
+def register(app: typer.Typer) -> None:
+    for command in HELP:
+        app.command(name=command, help=HELP[command])(_command(command))
+
+
+def _command(command: str) -> Callable[..., None]:
+    @friendly_errors
+    def run_command(
+        ctx: typer.Context,
+        select: SelectOption = None,
+        exclude: ExcludeOption = None,
+        threads: ThreadsOption = None,
+        full_refresh: FullRefreshOption = None,
+        profile: ProfileOption = None,
+        state_dir: StateDirOption = None,
+    ) -> None:
+        opts = options(
+            ctx,
+            select=select,
+            exclude=exclude,
+            threads=threads,
+            full_refresh=full_refresh,
+            profile=profile,
+            state_dir=state_dir,
+        )
+        with open_project(opts) as project:
+            run = execute_with_progress(project, command, opts)
+        print_summary(run)
+        if not run.success:
+            raise typer.Exit(1)
+
+    run_command.__name__ = command
+    return run_command
+
+
+def execute_with_progress(project: Project, command: str, opts: Options) -> RunResult:
+    """Run a command with a progress bar and one line per finished node."""
+    plan = project.plan(command, opts.select, opts.exclude)
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+    with progress:
+        task = progress.add_task(f"{command} ({len(plan.order)} nodes)", total=len(plan.order))
+
+        def on_event(event: str, name: str, result: NodeResult | None) -> None:
+            if event == "finish" and result is not None:
+                progress.advance(task)
+                progress.console.print(node_line(result))
+
+        return project.execute(
+            command,
+            select=opts.select,
+            exclude=opts.exclude,
+            threads=opts.threads,
+            full_refresh=opts.full_refresh,
+            on_event=on_event,
+        )
+
+
+def node_line(result: NodeResult) -> str:
+    style = STATUS_STYLE[result.status]
+    rows = f"{result.rows:,} rows" if result.rows is not None else ""
+    changes = ""
+    if result.updated or result.deleted:
+        changes = f" (+{result.inserted or 0} ~{result.updated or 0} -{result.deleted or 0})"
+    note = f"  [dim]{result.message}[/dim]" if result.message else ""
+    return (
+        f"[{style}]{result.status.upper():8}[/{style}] {result.kind:11} {result.name:32} "
+        f"{rows}{changes} [dim]{result.seconds:.2f}s[/dim]{note}"
+    )
+
+
+def print_summary(run: RunResult) -> None:
+    counts = run.counts()
+    table = Table(title=f"{run.command} {run.run_id}: {run.seconds:.1f}s", show_edge=False)
+    for column in ("status", "nodes"):
+        table.add_column(column)
+    for status, number in counts.items():
+        if number:
+            table.add_row(f"[{STATUS_STYLE[status]}]{status}[/]", str(number))
+    console.print(table)
+    for result in run.results:
+        if result.status == "error":
+            console.print(f"[red]ERROR[/red] {result.name}: {result.message}")

@@ -1,0 +1,119 @@
+"""What every command shares: global options, opening the project, printing errors and tables.
+
+Heavy modules (Snowpark, fakesnow, pandas) are imported inside the functions that need them so that
+``netflix-elt --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from netflix_elt.project import Project
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+ProfileOption = Annotated[
+    str | None, typer.Option("--profile", help="Profile name (configs/NAME.toml) or path; default 'local'.")
+]
+StateDirOption = Annotated[
+    Path | None,
+    typer.Option("--state-dir", help="State directory (env NETFLIX_ELT_STATE_DIR; default ./.netflix_elt)."),
+]
+SelectOption = Annotated[
+    list[str] | None, typer.Option("--select", "-s", help="dbt-style selector, e.g. +dim_movies, tag:mart.")
+]
+ExcludeOption = Annotated[list[str] | None, typer.Option("--exclude", help="Selector of nodes to leave out.")]
+ThreadsOption = Annotated[
+    int | None, typer.Option("--threads", min=1, help="Worker threads (default: profile).")
+]
+FullRefreshOption = Annotated[
+    bool | None, typer.Option("--full-refresh", help="Rebuild incremental models from scratch.")
+]
+FormatOption = Annotated[str, typer.Option("--format", help="table, csv or json.")]
+
+
+@dataclass
+class Options:
+    """Global options, overridable per command."""
+
+    profile: str = "local"
+    state_dir: Path | None = None
+    select: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    threads: int | None = None
+    full_refresh: bool = False
+
+    def merged(self, **overrides: Any) -> Options:
+        """These options with every override that was actually given on the command."""
+        given = {k: v for k, v in overrides.items() if v not in (None, [], ())}
+        return replace(self, **given)
+
+
+def options(ctx: typer.Context, **overrides: Any) -> Options:
+    base = ctx.obj if isinstance(ctx.obj, Options) else Options()
+    return base.merged(**overrides)
+
+
+def open_project(opts: Options) -> Project:
+    from netflix_elt.config import load_profile
+    from netflix_elt.project import Project
+
+    return Project(profile=load_profile(opts.profile), state_dir=opts.state_dir)
+
+
+def friendly_errors(func: F) -> F:
+    """Print a NetflixEltError as one red line and exit 2, instead of a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from netflix_elt.errors import NetflixEltError
+
+        try:
+            return func(*args, **kwargs)
+        except NetflixEltError as exc:
+            err_console.print(f"[red]error:[/red] {exc.render()}")
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def print_frame(frame: pd.DataFrame, fmt: str, title: str | None = None) -> None:
+    """Print a pandas DataFrame as a rich table, CSV or JSON records."""
+    from rich.table import Table
+
+    if fmt == "csv":
+        sys.stdout.write(frame.to_csv(index=False))
+    elif fmt == "json":
+        sys.stdout.write(json.dumps(json.loads(frame.to_json(orient="records", date_format="iso")), indent=2))
+        sys.stdout.write("\n")
+    elif fmt == "table":
+        table = Table(title=title, show_lines=False)
+        for column in frame.columns:
+            table.add_column(str(column), overflow="fold")
+        for row in frame.itertuples(index=False):
+            table.add_row(*("" if _is_null(v) else str(v) for v in row))
+        console.print(table)
+    else:
+        raise typer.BadParameter(f"unknown format '{fmt}' (table, csv or json)", param_hint="--format")
+
+
+def _is_null(value: object) -> bool:
+    try:
+        return value is None or value != value  # NaN
+    except (TypeError, ValueError):
+        return False
