@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from snowflake.snowpark import DataFrame
 
     from netflix_elt.engine import Engine
-    from netflix_elt.model import ModelContext
+    from netflix_elt.declare import ModelContext
 
 
 class Kind(BaseModel):
