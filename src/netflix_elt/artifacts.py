@@ -10,7 +10,7 @@ from typing import Any
 
 from netflix_elt.engine import Engine
 from netflix_elt.registry import Registry
-from netflix_elt.results import RunResult
+from netflix_elt.results import NodeResult, RunResult
 from netflix_elt.sql import literal
 
 RUN_HISTORY = "RUN_HISTORY"
@@ -88,39 +88,40 @@ class StateStore:
 
 
 def write_run_artifacts(state_dir: Path, registry: Registry, engine: Engine, run: RunResult) -> None:
-    """manifest.json, run_results.json, state.json and the RUN_HISTORY rows of one run."""
+    """manifest.json, run_results.json and state.json of one run (RUN_HISTORY is appended per node)."""
     write_json(state_dir / "manifest.json", manifest(registry, engine.profile.schemas, engine.database))
     write_json(state_dir / "run_results.json", run.to_dict())
     StateStore(state_dir).record(run)
-    append_run_history(engine, run)
 
 
 def run_history_table(engine: Engine) -> str:
     return engine.fqn(engine.profile.schemas.meta, RUN_HISTORY)
 
 
-def append_run_history(engine: Engine, run: RunResult) -> None:
-    if not run.results:
-        return
-    table = run_history_table(engine)
+def create_run_history(engine: Engine) -> None:
+    """Create ELT_META.RUN_HISTORY if needed (models may read it as a source)."""
     columns = ", ".join(f"{name} {kind}" for name, kind in RUN_HISTORY_COLUMNS.items())
-    engine.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
-    rows = []
-    for r in run.results:
-        values = [
-            run.run_id,
-            run.command,
-            r.name,
-            r.kind,
-            r.status,
-            r.started_at,
-            r.ended_at,
-            r.seconds,
-            r.rows,
-            r.inserted,
-            r.updated,
-            r.deleted,
-            r.message[:4000],
-        ]
-        rows.append(f"({', '.join(literal(v) for v in values)})")
-    engine.execute(f"INSERT INTO {table} ({', '.join(RUN_HISTORY_COLUMNS)}) VALUES {', '.join(rows)}")
+    engine.execute(f"CREATE TABLE IF NOT EXISTS {run_history_table(engine)} ({columns})")
+
+
+def append_run_history(engine: Engine, run_id: str, command: str, result: NodeResult) -> None:
+    """One RUN_HISTORY row for a finished node, written as soon as it finishes."""
+    values = [
+        run_id,
+        command,
+        result.name,
+        result.kind,
+        result.status,
+        result.started_at,
+        result.ended_at,
+        result.seconds,
+        result.rows,
+        result.inserted,
+        result.updated,
+        result.deleted,
+        result.message[:4000],
+    ]
+    engine.execute(
+        f"INSERT INTO {run_history_table(engine)} ({', '.join(RUN_HISTORY_COLUMNS)}) "
+        f"VALUES ({', '.join(literal(v) for v in values)})"
+    )

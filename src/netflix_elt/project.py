@@ -15,13 +15,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from netflix_elt.artifacts import StateStore, write_run_artifacts
+from netflix_elt.artifacts import StateStore, append_run_history, create_run_history, write_run_artifacts
 from netflix_elt.config import Profile, load_profile, resolve_state_dir
 from netflix_elt.engine import Engine, open_engine
 from netflix_elt.executor import CheckRunner, NodeExecutor, OnEvent, RunSettings
 from netflix_elt.plan import Plan, make_plan
 from netflix_elt.registry import Registry
-from netflix_elt.results import RunResult
+from netflix_elt.results import NodeResult, RunResult
 from netflix_elt.runner import Scheduler, run_plan
 
 if TYPE_CHECKING:
@@ -71,6 +71,7 @@ class Project:
             if self._engine is None:
                 engine = open_engine(self.profile, self.state_dir)
                 engine.bootstrap()
+                create_run_history(engine)
                 self._engine = engine
             return self._engine
 
@@ -139,9 +140,18 @@ class Project:
                 "profile": self.profile.name,
             },
         )
-        run.results = run_plan(
-            plan, self.registry, executor.execute, threads or self.profile.threads, on_event
+
+        def execute_and_record(name: str) -> NodeResult:
+            result = executor.execute(name)
+            append_run_history(self.engine, run.run_id, command, result)
+            return result
+
+        run.results = scheduler(
+            plan, self.registry, execute_and_record, threads or self.profile.threads, on_event
         )
+        for result in run.results:
+            if result.status == "skipped":  # skipped nodes never reach the executor
+                append_run_history(self.engine, run.run_id, command, result)
         run.ended_at = datetime.now(UTC)
         write_run_artifacts(self.state_dir, self.registry, self.engine, run)
         return run

@@ -15,3 +15,5 @@ raw_links = source("RAW_LINKS", **FRESHNESS, tags=["raw"], description="links.cs
 # The genome files are optional (ml-latest-small has none): no freshness rule, empty is fine.
 raw_genome_scores = source("RAW_GENOME_SCORES", tags=["raw", "genome"], description="genome-scores.csv")
 raw_genome_tags = source("RAW_GENOME_TAGS", tags=["raw", "genome"], description="genome-tags.csv")
+# The runner's own history (ELT_META.RUN_HISTORY), read by the MODEL_TIMINGS analysis.
+run_history = source("RUN_HISTORY", layer="meta", tags=["meta"], description="one row per node per run")
