@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from netflix_elt.declare import CONTEXT_PARAMETER, ModelContext, ModelSpec
 from netflix_elt.errors import ModelError, NetflixEltError
 from netflix_elt.kinds import BuildJob, BuildOutcome
-from netflix_elt.declare import CONTEXT_PARAMETER, ModelContext, ModelSpec
 from netflix_elt.registry import Registry
 from netflix_elt.results import NodeResult
 from netflix_elt.sql import referenced_tables

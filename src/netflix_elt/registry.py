@@ -14,8 +14,8 @@ from types import ModuleType
 
 from netflix_elt.config import Schemas
 from netflix_elt.dag import DAG, CycleError
-from netflix_elt.errors import ProjectError
 from netflix_elt.declare import ModelSpec, spec_of
+from netflix_elt.errors import ProjectError
 
 
 class Registry:
