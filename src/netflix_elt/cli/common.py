@@ -12,14 +12,16 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from netflix_elt.errors import NetflixEltError
     from netflix_elt.project import Project
 
 console = Console(highlight=False)
@@ -86,10 +88,16 @@ def friendly_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except NetflixEltError as exc:
-            err_console.print(f"[red]error:[/red] {exc.render()}")
-            raise typer.Exit(2) from None
+            exit_with_error(exc)
 
     return wrapper  # type: ignore[return-value]
+
+
+def exit_with_error(exc: NetflixEltError, code: int = 2) -> NoReturn:
+    """Print ``error: <message>`` as one red line on stderr and exit with ``code``."""
+    # escape: messages may hold [brackets]; soft_wrap: one line even when piped (80 columns)
+    err_console.print(f"[red]error:[/red] {escape(exc.render())}", soft_wrap=True)
+    raise typer.Exit(code)
 
 
 def print_frame(frame: pd.DataFrame, fmt: str, title: str | None = None) -> None:

@@ -11,7 +11,7 @@ import contextlib
 import threading
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -178,3 +178,37 @@ class Engine(ABC):
     @staticmethod
     def scratch_name(hint: str) -> str:
         return f"{hint}__SCRATCH_{uuid.uuid4().hex[:8].upper()}"
+
+    # -- loading files ------------------------------------------------------------------------
+    def copy_csv_file(
+        self,
+        local_file: Path,
+        *,
+        stage: str,
+        stage_path: str,
+        file_format: str,
+        landing: str,
+        columns: Sequence[str],
+    ) -> int:
+        """Land every record of a local CSV file, header included, as text; return the number landed.
+
+        ``landing`` exists and ``columns`` names its row-number column, then one VARCHAR column per field.
+        Row numbers count records from 1 (the header); blank lines are skipped. A record with fewer
+        fields gets NULL in the missing columns, fields beyond the last column are dropped, an empty
+        field is '' and no value is converted or trimmed (the options of the named ``file_format``).
+
+        Snowflake: PUT the file to ``@stage/stage_path`` and COPY it with a transformation SELECT of
+        METADATA$FILE_ROW_NUMBER and $1..$n (a COPY with a SELECT does not fail on column-count
+        mismatches); the staged file is purged once loaded.
+        """
+        location = f"@{stage}/{stage_path}"
+        path = local_file.resolve().as_posix().replace("'", "\\'")
+        self.execute(f"PUT 'file://{path}' {location} AUTO_COMPRESS = TRUE OVERWRITE = TRUE")
+        fields = ", ".join(f"${position}" for position in range(1, len(columns)))
+        rows = self.execute(
+            f"COPY INTO {landing} ({', '.join(columns)}) "
+            f"FROM (SELECT METADATA$FILE_ROW_NUMBER, {fields} FROM {location}/) "
+            f"FILE_FORMAT = (FORMAT_NAME = '{file_format}') ON_ERROR = ABORT_STATEMENT PURGE = TRUE FORCE = TRUE"
+        )
+        loaded = [{k.lower(): v for k, v in row.as_dict().items()}.get("rows_loaded") for row in rows]
+        return sum(int(count) for count in loaded if count is not None)

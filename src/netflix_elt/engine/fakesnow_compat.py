@@ -114,3 +114,8 @@ def connect(db_path: Path, database: str, schema: str) -> Any:
     """A new fake connector connection (its own DuckDB connection) on the directory's instance."""
     install()
     return fake_instance(db_path).connect(database=database, schema=schema)
+
+
+def duckdb_connection(session: Any) -> Any:
+    """The DuckDB connection under a fakesnow-backed Session (Session -> ServerConnection -> fakesnow)."""
+    return session._conn._conn._duck_conn
