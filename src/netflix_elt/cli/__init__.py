@@ -20,7 +20,7 @@ from netflix_elt.cli.common import (
     ThreadsOption,
 )
 
-COMMAND_MODULES = ("build", "inspect", "load", "generate")
+COMMAND_MODULES = ("build", "inspect", "load", "generate", "orchestrate", "report", "quality")
 
 app = typer.Typer(
     name="netflix-elt",
