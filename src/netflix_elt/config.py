@@ -125,6 +125,8 @@ def describe_validation_error(exc: ValidationError) -> str:
     """One line for the first problem pydantic found, naming the dotted key."""
     error = exc.errors()[0]
     key = ".".join(str(part) for part in error["loc"])
+    if not key:  # a rule about several fields (a model validator): its message says it all
+        return error["msg"].removeprefix("Value error, ")
     if error["type"] == "extra_forbidden":
         return f"unknown key '{key}'"
     if error["type"] == "missing":

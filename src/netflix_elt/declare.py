@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from netflix_elt.errors import ProjectError
 from netflix_elt.kinds import Kind, Seed, Source, Table
 
 if TYPE_CHECKING:
@@ -111,7 +112,9 @@ def model(
             kind=chosen,
             func=func,
             depends_on=tuple(p.upper() for p in parameters),
-            layer=_check_layer(layer or chosen.default_layer, func.__name__),
+            layer=_check_layer(
+                layer or chosen.default_layer, f"model {func.__name__} ({_location_of(func)})"
+            ),
             tags=frozenset(tags),
             description=description if description is not None else inspect.getdoc(func) or "",
             checks=tuple(checks),
@@ -188,7 +191,7 @@ def spec_of(obj: object) -> ModelSpec | None:
 
 def _check_layer(layer: str, where: str) -> str:
     if layer not in LAYERS:
-        raise ValueError(f"{where}: unknown layer '{layer}' (choose one of {', '.join(LAYERS)})")
+        raise ProjectError(f"unknown layer '{layer}'", where=where, hint=f"choose one of {', '.join(LAYERS)}")
     return layer
 
 

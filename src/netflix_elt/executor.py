@@ -78,9 +78,10 @@ class NodeExecutor:
                 if self.settings.checks and result.passed and spec.checks and self.check_runner:
                     self._judge_checks(result, self.check_runner(spec, self.target_of(name)))
             except NetflixEltError as exc:
-                result.status, result.message = "error", exc.render()
+                result.status, result.message, result.error = "error", exc.render(), exc
             except Exception as exc:  # a warehouse error inside the model's SQL
                 result.status, result.message = "error", f"model {spec.name}: {first_line(exc)}"
+                result.error = exc
         result.sql = statements
         result.ended_at = datetime.now(UTC)
         result.seconds = round(time.perf_counter() - clock, 4)

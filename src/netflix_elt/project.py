@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 from collections.abc import Iterable
@@ -23,11 +24,13 @@ from netflix_elt.plan import Plan, make_plan
 from netflix_elt.registry import Registry
 from netflix_elt.results import NodeResult, RunResult
 from netflix_elt.runner import Scheduler, run_plan
+from netflix_elt.sql import fqn
 
 if TYPE_CHECKING:
     from snowflake.snowpark import DataFrame
 
 DEFAULT_PROJECT = "netflix_elt.pipeline"
+PROJECT_ENV = "NETFLIX_ELT_PROJECT"  # a dotted package or module name that overrides DEFAULT_PROJECT
 
 
 class Project:
@@ -61,8 +64,9 @@ class Project:
     # -- parts --------------------------------------------------------------------------------
     @property
     def registry(self) -> Registry:
+        """The given registry, else the package named by $NETFLIX_ELT_PROJECT, else the MovieLens one."""
         if self._registry is None:
-            self._registry = Registry.from_package(DEFAULT_PROJECT)
+            self._registry = Registry.from_package(os.environ.get(PROJECT_ENV) or DEFAULT_PROJECT)
         return self._registry
 
     @property
@@ -131,8 +135,9 @@ class Project:
         run = RunResult(
             run_id=executor.settings.run_id,
             command=command,
-            started_at=executor.settings.started_at,
+            started_at=datetime.now(UTC),  # wall clock: run_started_at may be a logical time far away
             args={
+                "run_started_at": executor.settings.started_at.isoformat(),
                 "select": list(select or []),
                 "exclude": list(exclude or []),
                 "threads": threads or self.profile.threads,
@@ -167,7 +172,7 @@ class Project:
         settings = RunSettings(
             run_id=uuid.uuid4().hex[:12],
             command=command,
-            started_at=run_started_at or datetime.now(UTC),
+            started_at=as_utc(run_started_at) if run_started_at else datetime.now(UTC),
             full_refresh=full_refresh,
             vars=vars or {},
             build=command != "test",
@@ -195,9 +200,9 @@ class Project:
 
     # -- reading ------------------------------------------------------------------------------
     def relation(self, name: str) -> str:
-        """The fully qualified table or view name of a model."""
+        """The fully qualified table or view name of a model (from the profile: opens no warehouse)."""
         spec = self.registry[name]
-        return self.engine.fqn(getattr(self.profile.schemas, spec.layer), spec.name)
+        return fqn(self.profile.database, getattr(self.profile.schemas, spec.layer), spec.name)
 
     def table(self, name: str) -> DataFrame:
         """A built model as a Snowpark DataFrame."""
@@ -206,3 +211,8 @@ class Project:
     def sql(self, query: str) -> DataFrame:
         """Any query, with the project database as current database."""
         return self.engine.session().sql(query)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """An aware UTC datetime; a naive one is taken to be UTC already."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

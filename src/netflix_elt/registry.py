@@ -16,6 +16,7 @@ from netflix_elt.config import Schemas
 from netflix_elt.dag import DAG, CycleError
 from netflix_elt.declare import ModelSpec, spec_of
 from netflix_elt.errors import ProjectError
+from netflix_elt.sql import is_plain_identifier
 
 
 class Registry:
@@ -24,6 +25,12 @@ class Registry:
     def __init__(self, specs: Iterable[ModelSpec]) -> None:
         self._specs: dict[str, ModelSpec] = {}
         for spec in specs:
+            if not is_plain_identifier(spec.name):
+                raise ProjectError(
+                    f"model name {spec.name} cannot be used unquoted as a Snowflake table name",
+                    where=spec.location,
+                    hint="use letters, digits and _ (no leading digit) and no reserved word such as ORDER",
+                )
             if spec.name in self._specs:
                 first = self._specs[spec.name]
                 raise ProjectError(

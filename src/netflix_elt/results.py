@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -28,13 +28,17 @@ class NodeResult:
     sql: list[str] = field(default_factory=list)
     checks: list[dict[str, Any]] = field(default_factory=list)
     fingerprint: str = ""
+    # The exception behind an 'error' status, for callers that classify failures (the Prefect flow
+    # retries transient ones); never serialised.
+    error: BaseException | None = field(default=None, repr=False, compare=False)
 
     @property
     def passed(self) -> bool:
         return self.status in PASSING
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = asdict(replace(self, error=None))
+        del data["error"]
         for key in ("started_at", "ended_at"):
             data[key] = data[key].isoformat() if data[key] else None
         return data

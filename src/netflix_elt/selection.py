@@ -96,7 +96,7 @@ def _expand(registry: Registry, term: Term, modified: Callable[[], set[str]] | N
             down = dag.descendants(name, None if term.at else term.descendants)
             result |= down
             if term.at:
-                for child in down:
+                for child in down | {name}:  # dbt: the node's own ancestors too
                     result |= dag.ancestors(child)
     return result
 

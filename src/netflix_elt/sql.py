@@ -18,12 +18,36 @@ if TYPE_CHECKING:
     from snowflake.snowpark import DataFrame
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
+# Snowflake's reserved keywords: unquoted, none of them can name a table or a column.
+# fmt: off
+RESERVED_WORDS = frozenset(
+    {
+        "ACCOUNT", "ALL", "ALTER", "AND", "ANY", "AS", "BETWEEN", "BY", "CASE", "CAST", "CHECK", "COLUMN",
+        "CONNECT", "CONNECTION", "CONSTRAINT", "CREATE", "CROSS", "CURRENT", "CURRENT_DATE", "CURRENT_TIME",
+        "CURRENT_TIMESTAMP", "CURRENT_USER", "DATABASE", "DELETE", "DISTINCT", "DROP", "ELSE", "EXISTS",
+        "FALSE", "FOLLOWING", "FOR", "FROM", "FULL", "GRANT", "GROUP", "GSCLUSTER", "HAVING", "ILIKE", "IN",
+        "INCREMENT", "INNER", "INSERT", "INTERSECT", "INTO", "IS", "ISSUE", "JOIN", "LATERAL", "LEFT", "LIKE",
+        "LOCALTIME", "LOCALTIMESTAMP", "MINUS", "NATURAL", "NOT", "NULL", "OF", "ON", "OR", "ORDER",
+        "ORGANIZATION", "QUALIFY", "REGEXP", "REVOKE", "RIGHT", "RLIKE", "ROW", "ROWS", "SAMPLE", "SCHEMA",
+        "SELECT", "SET", "SOME", "START", "TABLE", "TABLESAMPLE", "THEN", "TO", "TRIGGER", "TRUE", "TRY_CAST",
+        "UNION", "UNIQUE", "UPDATE", "USING", "VALUES", "VIEW", "WHEN", "WHENEVER", "WHERE", "WITH",
+    }
+)
+# fmt: on
+
+
+def is_plain_identifier(name: str) -> bool:
+    """True when ``name`` works unquoted: letters, digits, _ and $, no leading digit, not a reserved word."""
+    return bool(_IDENTIFIER.match(name)) and name.upper() not in RESERVED_WORDS
 
 
 def ident(name: str) -> str:
     """An unquoted, upper-case Snowflake identifier; refuses anything that would need quoting."""
-    if not _IDENTIFIER.match(name):
-        raise ValueError(f"'{name}' is not a plain identifier (letters, digits, _ and $; no leading digit)")
+    if not is_plain_identifier(name):
+        raise ValueError(
+            f"'{name}' is not a plain identifier "
+            "(letters, digits, _ and $; no leading digit; not a reserved word)"
+        )
     return name.upper()
 
 

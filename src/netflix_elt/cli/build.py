@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -108,7 +109,7 @@ def node_line(result: NodeResult) -> str:
     changes = ""
     if result.updated or result.deleted:
         changes = f" (+{result.inserted or 0} ~{result.updated or 0} -{result.deleted or 0})"
-    note = f"  [dim]{result.message}[/dim]" if result.message else ""
+    note = f"  [dim]{escape(result.message)}[/dim]" if result.message else ""
     return (
         f"[{style}]{result.status.upper():8}[/{style}] {result.kind:11} {result.name:32} "
         f"{rows}{changes} [dim]{result.seconds:.2f}s[/dim]{note}"
@@ -126,4 +127,4 @@ def print_summary(run: RunResult) -> None:
     console.print(table)
     for result in run.results:
         if result.status == "error":
-            console.print(f"[red]ERROR[/red] {result.name}: {result.message}")
+            console.print(f"[red]ERROR[/red] {result.name}: {escape(result.message)}")

@@ -123,7 +123,7 @@ def graph(
     if fmt not in ("mermaid", "dot"):
         raise typer.BadParameter("use mermaid or dot", param_hint="--format")
     render = to_mermaid if fmt == "mermaid" else to_dot
-    console.print(render(project.registry, chosen), markup=False)
+    console.print(render(project.registry, chosen), markup=False, soft_wrap=True)  # never re-wrap lines
 
 
 def _require_built(project: Project, relation: str) -> None:

@@ -6,20 +6,24 @@ turn the model's DataFrame into warehouse state and say how many rows that touch
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
+from netflix_elt.config import describe_validation_error
+from netflix_elt.errors import ProjectError
 from netflix_elt.sql import dataframe_sql
 
 if TYPE_CHECKING:
     from snowflake.snowpark import DataFrame
 
-    from netflix_elt.engine import Engine
     from netflix_elt.declare import ModelContext
+    from netflix_elt.engine import Engine
 
 
 class Kind(BaseModel):
@@ -32,8 +36,27 @@ class Kind(BaseModel):
     materialized: ClassVar[bool] = True
     has_function: ClassVar[bool] = True
 
+    def __init__(self, **config: Any) -> None:
+        try:
+            super().__init__(**config)
+        except ValidationError as exc:  # a declaration error: one line naming where it was declared
+            raise ProjectError(
+                f"invalid {type(self).name} configuration: {describe_validation_error(exc)}",
+                where=_declaration_site(),
+                hint=f"see the {type(self).__name__} docstring for its settings",
+            ) from None
+
     def build(self, job: BuildJob) -> BuildOutcome:
         raise NotImplementedError(f"kind {self.name} is not built on its own")
+
+
+def _declaration_site() -> str:
+    """file:line of the first caller outside netflix_elt (the model module declaring the kind)."""
+    package = str(Path(__file__).resolve().parents[1])
+    frame = sys._getframe(1)
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(package):
+        frame = frame.f_back
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
 
 
 @dataclass(frozen=True)

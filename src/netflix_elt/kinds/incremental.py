@@ -46,7 +46,7 @@ class Incremental(Kind):
         return self
 
     def build(self, job: BuildJob) -> BuildOutcome:
-        if job.full_refresh or not job.exists():
+        if job.full_refresh or job.engine.object_type(job.target) != "TABLE":  # none yet, or a view
             return build_table(job)
         context = job.context_for(is_incremental=True, high_water_mark=self._high_water_mark(job))
         scratch = job.engine.create_scratch_table(job.schema, job.model, job.select_sql(context))

@@ -44,7 +44,8 @@ class Snapshot(Kind):
         engine = job.engine
         run_at = timestamp_literal(job.run_started_at)
         select = job.select_sql(job.full_context())
-        if not job.exists():
+        if job.engine.object_type(job.target) != "TABLE":  # none yet, or a view with no history
+            self._check_keys(job, f"({select})")
             engine.replace_table(job.target, self.initial_sql(select, run_at))
             rows = engine.row_count(job.target)
             return BuildOutcome(rows=rows, inserted=rows, updated=0, deleted=0)
@@ -141,7 +142,8 @@ class Snapshot(Kind):
         returning = "NOT l.IS_CURRENT OR l.IS_DELETED"
         return (
             f"WITH last_version AS (SELECT * FROM {target} "
-            f"QUALIFY ROW_NUMBER() OVER (PARTITION BY {', '.join(self.keys)} ORDER BY VALID_FROM DESC) = 1) "
+            f"QUALIFY ROW_NUMBER() OVER (PARTITION BY {', '.join(self.keys)} "
+            "ORDER BY VALID_FROM DESC, IS_CURRENT DESC) = 1) "  # a zero-length closed version may tie
             f"SELECT s.*, CASE WHEN l.{first_key} IS NULL THEN {new_from} "
             f"WHEN {returning} THEN {run_at} ELSE {changed_from} END AS NEW_VALID_FROM "
             f"FROM {source} s LEFT JOIN last_version l ON {self._join('s', 'l')} "

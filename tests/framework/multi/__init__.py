@@ -1,0 +1,1 @@
+"""A project spread over a package (for ``Registry.from_package``); marts imports from staging."""
