@@ -28,6 +28,7 @@ PINNED = {
 _install_lock = threading.Lock()
 _installed = False
 _instances: dict[Path, Any] = {}
+_users: dict[Path, int] = {}
 
 
 def check_versions() -> list[str]:
@@ -85,12 +86,12 @@ def _quiet() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def fake_instance(db_path: Path) -> Any:
-    """One fakesnow instance (one DuckDB database set) per directory per process.
+def acquire(db_path: Path) -> Any:
+    """The fakesnow instance (one DuckDB database set) of a directory, counting one more user.
 
     DuckDB allows a file to be attached once per process, so every engine on the same state
     directory shares the instance; each ``connect()`` on it is a separate DuckDB connection and
-    therefore safe to use from its own thread.
+    therefore safe to use from its own thread. Call :func:`release` once per ``acquire``.
     """
     from fakesnow.instance import FakeSnow
 
@@ -99,21 +100,24 @@ def fake_instance(db_path: Path) -> Any:
         if key not in _instances:
             key.mkdir(parents=True, exist_ok=True)
             _instances[key] = FakeSnow(db_path=key)
+        _users[key] = _users.get(key, 0) + 1
         return _instances[key]
 
 
-def close_instance(db_path: Path) -> None:
-    """Detach the DuckDB files of a directory so another process can open them."""
+def release(db_path: Path) -> None:
+    """One user fewer; the last one detaches the DuckDB files so another process can open them."""
+    key = db_path.resolve()
     with _install_lock:
-        instance = _instances.pop(db_path.resolve(), None)
+        _users[key] = _users.get(key, 1) - 1
+        instance = _instances.pop(key, None) if _users[key] <= 0 else None
     if instance is not None:
         instance.duck_conn.close()
 
 
-def connect(db_path: Path, database: str, schema: str) -> Any:
-    """A new fake connector connection (its own DuckDB connection) on the directory's instance."""
+def connect(instance: Any, database: str, schema: str) -> Any:
+    """A new fake connector connection (its own DuckDB connection) on an acquired instance."""
     install()
-    return fake_instance(db_path).connect(database=database, schema=schema)
+    return instance.connect(database=database, schema=schema)
 
 
 def duckdb_connection(session: Any) -> Any:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from netflix_elt.config import Profile
 from netflix_elt.engine import fakesnow_compat
@@ -29,12 +30,17 @@ class LocalEngine(Engine):
     def __init__(self, profile: Profile, state_dir: Path) -> None:
         super().__init__(profile, state_dir)
         self.db_path = state_dir / "warehouse"
+        self._instance: Any = None
+        self._instance_lock = threading.Lock()
 
     def _create_session(self) -> Session:
         from snowflake.snowpark import Session
 
         try:
-            connection = fakesnow_compat.connect(self.db_path, self.database, self.profile.schemas.raw)
+            with self._instance_lock:
+                if self._instance is None:
+                    self._instance = fakesnow_compat.acquire(self.db_path)
+            connection = fakesnow_compat.connect(self._instance, self.database, self.profile.schemas.raw)
         except Exception as exc:  # DuckDB refuses a file another process holds open
             if "lock" in str(exc).lower():
                 raise ConfigError(
@@ -46,7 +52,10 @@ class LocalEngine(Engine):
 
     def close(self) -> None:
         super().close()
-        fakesnow_compat.close_instance(self.db_path)
+        with self._instance_lock:
+            acquired, self._instance = self._instance, None
+        if acquired is not None:
+            fakesnow_compat.release(self.db_path)
 
     def publish_table(self, building: str, qualified: str) -> None:
         # DuckDB has no SWAP WITH; DROP + RENAME inside one transaction is just as atomic there.
