@@ -66,6 +66,10 @@ def _command(command: str) -> Callable[..., None]:
         )
         with open_project(opts) as project:
             run = execute_with_progress(project, command, opts)
+            if command in ("build", "test"):
+                from netflix_elt.quality import publish_validation
+
+                console.print(f"[dim]validation report: {publish_validation(project, run)[1]}[/dim]")
         print_summary(run)
         if not run.success:
             raise typer.Exit(1)

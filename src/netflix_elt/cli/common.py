@@ -74,8 +74,11 @@ def options(ctx: typer.Context, **overrides: Any) -> Options:
 def open_project(opts: Options) -> Project:
     from netflix_elt.config import load_profile
     from netflix_elt.project import Project
+    from netflix_elt.quality import default_check_runner
 
-    return Project(profile=load_profile(opts.profile), state_dir=opts.state_dir)
+    project = Project(profile=load_profile(opts.profile), state_dir=opts.state_dir)
+    project.use_check_runner(default_check_runner(project))
+    return project
 
 
 def friendly_errors(func: F) -> F:

@@ -1,0 +1,53 @@
+"""Data-quality gates: checks declared next to models in Great Expectations' vocabulary, run after each
+node on the full data, reported as JSON/HTML and in ``ELT_META.CHECK_RESULTS``; and model unit tests.
+
+Declaring (imports neither GX nor Snowpark)::
+
+    from netflix_elt.quality import check, gxe, relationship, row_count_reconciles, snapshot_invariants
+
+    @model(Table(), checks=[
+        gxe.ExpectColumnValuesToNotBeNull(column="MOVIE_ID"),                          # blocks downstream
+        check(gxe.ExpectColumnValuesToBeBetween(column="RATING", min_value=0.5, max_value=5.0),
+              severity="warn"),                                                      # only reported
+        relationship("MOVIE_ID", to="dim_movies", field="MOVIE_ID"),
+        row_count_reconciles(to="src_ratings"),
+    ])
+
+Running: ``project.use_check_runner(default_check_runner(project))`` (the CLI does this in
+``open_project``), then ``publish_validation(project, run)`` after a build or test. Unit tests:
+``netflix_elt.quality.unit``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "check": "netflix_elt.quality.expectations",
+    "gxe": "netflix_elt.quality.expectations",
+    "ExpectationCall": "netflix_elt.quality.expectations",
+    "ExpectationCheck": "netflix_elt.quality.expectations",
+    "relationship": "netflix_elt.quality.custom",
+    "row_count_reconciles": "netflix_elt.quality.custom",
+    "one_current_row_per_key": "netflix_elt.quality.custom",
+    "no_overlapping_validity": "netflix_elt.quality.custom",
+    "snapshot_invariants": "netflix_elt.quality.custom",
+    "singular": "netflix_elt.quality.custom",
+    "QualityError": "netflix_elt.quality.errors",
+    "default_check_runner": "netflix_elt.quality.runner",
+    "QualityRunner": "netflix_elt.quality.runner",
+    "write_validation_report": "netflix_elt.quality.report",
+    "append_check_results": "netflix_elt.quality.history",
+    "publish_validation": "netflix_elt.quality.history",
+    "unit_test": "netflix_elt.quality.unit",
+    "ModelUnitTest": "netflix_elt.quality.unit",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'netflix_elt.quality' has no attribute '{name}'")

@@ -1,0 +1,112 @@
+"""GX's Snowflake data source, connected with the same settings as the Snowflake engine.
+
+Account, user, warehouse, role and database come from the profile and the SNOWFLAKE_* variables (or
+the profile's ``connection_name`` in connections.toml), exactly as ``engine/snowflake.py`` reads them.
+A password from the environment is handed to GX as the ``${SNOWFLAKE_PASSWORD}`` template, which GX
+resolves when it connects, so the secret is never part of a string this package builds or logs.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from netflix_elt.config import Profile
+from netflix_elt.engine.snowflake import redact
+from netflix_elt.errors import ConfigError
+
+PASSWORD_TEMPLATE = "${SNOWFLAKE_PASSWORD}"
+
+
+def connection_details(
+    profile: Profile, schema: str, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """GX ``add_snowflake(connection_string=...)`` details (password as a template, or a key pair)."""
+    env = dict(os.environ if environ is None else environ)
+    settings = profile.snowflake
+    if settings is None:
+        raise ConfigError("the profile has no [snowflake] table", where=f"profile {profile.name}")
+    details: dict[str, Any] = {
+        "database": profile.database.upper(),
+        "schema": schema,
+        "warehouse": settings.warehouse,
+    }
+    named = _named_connection(settings.connection_name) if settings.connection_name else {}
+    for key, variable in (("account", "SNOWFLAKE_ACCOUNT"), ("user", "SNOWFLAKE_USER")):
+        value = named.get(key) or env.get(variable)
+        if not value:
+            raise ConfigError(
+                f"GX needs the Snowflake {key}: {variable} is not set",
+                where=f"profile {profile.name}",
+                hint=f"set {variable} (or connection_name in the profile's [snowflake] table)",
+            )
+        details[key] = value
+    role = settings.role or named.get("role") or env.get("SNOWFLAKE_ROLE")
+    if not role:
+        raise ConfigError(
+            "GX's Snowflake data source needs a role",
+            where=f"profile {profile.name}",
+            hint="set role = '...' in the profile's [snowflake] table",
+        )
+    details["role"] = role
+    key_file = named.get("private_key_file") or env.get("SNOWFLAKE_PRIVATE_KEY_FILE")
+    if named.get("password"):
+        details["password"] = named["password"]
+    elif env.get("SNOWFLAKE_PASSWORD"):
+        details["password"] = PASSWORD_TEMPLATE
+    elif key_file:
+        passphrase = named.get("private_key_file_pwd") or env.get("SNOWFLAKE_PRIVATE_KEY_FILE_PWD")
+        details["private_key"] = private_key_base64(Path(key_file), passphrase)
+    else:
+        raise ConfigError(
+            "GX needs a Snowflake password or key pair",
+            where=f"profile {profile.name}",
+            hint="set SNOWFLAKE_PASSWORD, or SNOWFLAKE_PRIVATE_KEY_FILE (and SNOWFLAKE_PRIVATE_KEY_FILE_PWD)",
+        )
+    return details
+
+
+def private_key_base64(path: Path, passphrase: str | None) -> str:
+    """The key pair's private key as base64 DER (PKCS#8, unencrypted), the form GX passes on."""
+    from cryptography.hazmat.primitives import serialization
+
+    key = serialization.load_pem_private_key(
+        path.read_bytes(), password=passphrase.encode() if passphrase else None
+    )
+    der = key.private_bytes(
+        encoding=serialization.Encoding.DER,
+        format=serialization.PrivateFormat.PKCS8,
+        encryption_algorithm=serialization.NoEncryption(),
+    )
+    return base64.standard_b64encode(der).decode()
+
+
+def _named_connection(name: str) -> dict[str, Any]:
+    """A connection of connections.toml, read the way the Snowflake connector reads it."""
+    from snowflake.connector.config_manager import CONFIG_MANAGER
+
+    connections = CONFIG_MANAGER["connections"]
+    if name not in connections:
+        raise ConfigError(f"connection '{name}' not found in connections.toml", hint="check connection_name")
+    return {k.lower(): v for k, v in dict(connections[name]).items()}
+
+
+def snowflake_source_factory(profile: Profile, schema: str) -> Callable[[Any], Any]:
+    """``make_source(context)`` for ``GxValidator.validate_table``: adds GX's Snowflake data source."""
+
+    def make_source(context: Any) -> Any:
+        details = connection_details(profile, schema)
+        try:
+            return context.data_sources.add_snowflake(
+                f"snowflake_{schema.lower()}", connection_string=details
+            )
+        except Exception as exc:  # GX tests the connection when the source is added
+            raise ConfigError(
+                f"GX cannot connect to Snowflake: {redact(str(exc).splitlines()[0], details)}",
+                where=f"profile {profile.name}",
+            ) from None
+
+    return make_source

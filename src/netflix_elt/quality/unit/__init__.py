@@ -1,0 +1,28 @@
+"""Model unit tests: given rows for a model's upstreams, expect the rows of its table after it runs.
+
+``ModelUnitTest(registry, "fct_ratings", given=..., expect=...).run(tmp_path)`` from pytest;
+``unit_test(...)`` declarations in the project package, run by ``netflix-elt unit-test``.
+Names are imported lazily, so declaring a unit test in a model module stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "UnitTestCase": "netflix_elt.quality.unit.case",
+    "unit_test": "netflix_elt.quality.unit.case",
+    "discover_unit_tests": "netflix_elt.quality.unit.discover",
+    "ModelUnitTest": "netflix_elt.quality.unit.harness",
+    "UnitTestFailure": "netflix_elt.quality.unit.harness",
+    "UnitTestOutcome": "netflix_elt.quality.unit.harness",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'netflix_elt.quality.unit' has no attribute '{name}'")

@@ -1,0 +1,89 @@
+"""The validation report (JSON + self-contained HTML) and the CHECK_RESULTS history table."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from netflix_elt.project import Project
+from netflix_elt.quality import publish_validation
+from netflix_elt.quality.history import check_results_table, create_table_sql, insert_sql
+from netflix_elt.sql import parse_snowflake
+
+from .conftest import load_raw
+from .test_gates import BAD_RATINGS
+
+
+def failing_run(project: Project):
+    load_raw(project, ratings_rows=BAD_RATINGS)
+    return project.build()
+
+
+def test_json_report_lists_every_check_per_model(ratings_project: Project) -> None:
+    run = failing_run(ratings_project)
+    json_path, html_path = publish_validation(ratings_project, run)
+    assert json_path == ratings_project.state_dir / "validation" / "validation_results.json"
+    assert html_path.parent == json_path.parent
+    payload = json.loads(json_path.read_text())
+    assert payload["run_id"] == run.run_id and payload["success"] is False
+    assert payload["summary"]["failed"] == 3 and payload["summary"]["models_skipped"] == 1
+    models = {m["model"]: m for m in payload["models"]}
+    assert models["MOVIE_STATS"]["status"] == "skipped"
+    fct = {c["name"]: c for c in models["FCT_RATINGS"]["checks"]}
+    between = fct["expect_column_values_to_be_between(RATING)"]
+    assert (between["outcome"], between["unexpected_count"], between["sample"]) == ("fail", 1, [7.0])
+    assert fct["expect_column_values_to_not_be_null(MOVIE_ID)"]["outcome"] == "pass"
+
+
+def test_html_report_is_self_contained_and_names_every_check(ratings_project: Project, browser: Any) -> None:
+    run = failing_run(ratings_project)
+    _, html_path = publish_validation(ratings_project, run)
+    text = html_path.read_text()
+    for node in run.results:
+        for check in node.checks:
+            assert check["model"] in text and check["expectation"] in text
+    assert "<script" not in text and "<link" not in text and "http" not in text
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(html_path.as_uri(), wait_until="load")
+    assert requests == [html_path.as_uri()]
+    headings = page.locator("h2").all_inner_texts()
+    assert headings[0].startswith("FCT_RATINGS")
+    assert page.locator("h2#FCT_RATINGS + table tr").count() == 1 + 7
+    assert page.locator("span.badge.fail").count() == 3
+    page.close()
+
+
+def test_check_results_are_appended_each_run(ratings_project: Project) -> None:
+    first = ratings_project.build()
+    publish_validation(ratings_project, first)
+    second = failing_run(ratings_project)
+    publish_validation(ratings_project, second)
+    table = check_results_table(ratings_project.engine)
+    assert table == "MOVIELENS.ELT_META.CHECK_RESULTS"
+    rows = [r.as_dict() for r in ratings_project.engine.execute(f"SELECT * FROM {table}")]
+    per_run = {run.run_id: sum(len(n.checks) for n in run.results) for run in (first, second)}
+    assert {rid: sum(1 for r in rows if r["RUN_ID"] == rid) for rid in per_run} == per_run
+    failed = [r for r in rows if r["RUN_ID"] == second.run_id and not r["SUCCESS"]]
+    assert sorted(r["CHECK_NAME"] for r in failed) == [
+        "expect_column_values_to_be_between(RATING)",
+        "expect_compound_columns_to_be_unique(USER_ID,MOVIE_ID)",
+        "relationship(MOVIE_ID -> STG_MOVIES.MOVIE_ID)",
+    ]
+    between = next(r for r in failed if r["EXPECTATION"] == "expect_column_values_to_be_between")
+    assert (
+        between["UNEXPECTED_COUNT"],
+        between["ELEMENT_COUNT"],
+        between["SEVERITY"],
+        between["OUTCOME"],
+    ) == (1, 6, "error", "fail")
+    assert json.loads(between["SAMPLE"]) == [7.0]
+    assert between["CHECKED_AT"] is not None and between["MODEL_NAME"] == "FCT_RATINGS"
+
+
+def test_history_sql_is_snowflake_sql(ratings_project: Project) -> None:
+    run = failing_run(ratings_project)
+    table = check_results_table(ratings_project.engine)
+    for statement in [create_table_sql(table), *insert_sql(table, run)]:
+        parse_snowflake(statement)
