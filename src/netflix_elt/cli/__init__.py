@@ -20,7 +20,7 @@ from netflix_elt.cli.common import (
     ThreadsOption,
 )
 
-COMMAND_MODULES = ("build", "inspect", "load", "generate", "orchestrate", "report", "quality")
+COMMAND_MODULES = ("demo", "generate", "load", "build", "inspect", "quality", "report", "orchestrate")
 
 app = typer.Typer(
     name="netflix-elt",
@@ -52,13 +52,7 @@ def global_options(
 
 
 for _name in COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(f"netflix_elt.cli.{_name}")
-    except ModuleNotFoundError as _missing:  # a command group still being written
-        if _missing.name != f"netflix_elt.cli.{_name}":
-            raise
-        continue
-    _module.register(app)
+    importlib.import_module(f"netflix_elt.cli.{_name}").register(app)
 
 
 def main() -> None:

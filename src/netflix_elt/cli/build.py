@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from netflix_elt.cli.common import (
     ExcludeOption,
@@ -113,7 +112,8 @@ def node_line(result: NodeResult) -> str:
     changes = ""
     if result.updated or result.deleted:
         changes = f" (+{result.inserted or 0} ~{result.updated or 0} -{result.deleted or 0})"
-    note = f"  [dim]{escape(result.message)}[/dim]" if result.message else ""
+    # A success's message (e.g. a source's freshness) is noise in the stream; warnings and errors are not.
+    note = f"  [dim]{escape(result.message)}[/dim]" if result.message and result.status != "success" else ""
     return (
         f"[{style}]{result.status.upper():8}[/{style}] {result.kind:11} {result.name:32} "
         f"{rows}{changes} [dim]{result.seconds:.2f}s[/dim]{note}"
@@ -121,14 +121,11 @@ def node_line(result: NodeResult) -> str:
 
 
 def print_summary(run: RunResult) -> None:
-    counts = run.counts()
-    table = Table(title=f"{run.command} {run.run_id}: {run.seconds:.1f}s", show_edge=False)
-    for column in ("status", "nodes"):
-        table.add_column(column)
-    for status, number in counts.items():
-        if number:
-            table.add_row(f"[{STATUS_STYLE[status]}]{status}[/]", str(number))
-    console.print(table)
+    """One line of counts per status, then every error with its message."""
+    counts = ", ".join(
+        f"[{STATUS_STYLE[status]}]{number} {status}[/]" for status, number in run.counts().items() if number
+    )
+    console.print(f"[bold]{run.command}[/bold] {run.run_id}: {counts} in {run.seconds:.1f}s")
     for result in run.results:
         if result.status == "error":
             console.print(f"[red]ERROR[/red] {result.name}: {escape(result.message)}")
