@@ -71,9 +71,14 @@ def load_raw(
 CHROMIUM = "/usr/bin/chromium"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser() -> Iterator[Any]:
-    """Headless Debian Chromium driven by Playwright (skips when it is not installed)."""
+    """Headless Debian Chromium driven by Playwright (skips when it is not installed).
+
+    Per test, not per session: between its sync calls Playwright marks its asyncio loop as the running
+    loop of this thread, so a browser kept open would make every later test (e.g. Prefect's sync API in
+    tests/orchestration) run as if inside ``async`` code and get coroutines back.
+    """
     if not Path(CHROMIUM).is_file():
         pytest.skip(f"{CHROMIUM} not installed")
     from playwright.sync_api import sync_playwright

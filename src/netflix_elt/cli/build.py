@@ -128,4 +128,4 @@ def print_summary(run: RunResult) -> None:
     console.print(f"[bold]{run.command}[/bold] {run.run_id}: {counts} in {run.seconds:.1f}s")
     for result in run.results:
         if result.status == "error":
-            console.print(f"[red]ERROR[/red] {result.name}: {escape(result.message)}")
+            console.print(f"[red]ERROR[/red] {result.name}: {escape(result.message)}", soft_wrap=True)

@@ -102,7 +102,8 @@ def flow_run(
         raise outcome
     if not isinstance(outcome, dict):
         err_console.print(
-            f"[red]error:[/red] flow run ended {state.type.value}: {escape(state.message or '')}"
+            f"[red]error:[/red] flow run ended {state.type.value}: {escape(state.message or '')}",
+            soft_wrap=True,  # one line even when piped (80 columns), like friendly_errors
         )
         raise typer.Exit(1)
     print_flow_summary(outcome)
@@ -214,4 +215,4 @@ def print_flow_summary(summary: dict[str, Any]) -> None:
     )
     for name, node in summary["models"].items():
         if node["status"] == "error":
-            console.print(f"[red]ERROR[/red] {name}: {escape(node['message'])}")
+            console.print(f"[red]ERROR[/red] {name}: {escape(node['message'])}", soft_wrap=True)
