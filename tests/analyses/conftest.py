@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 
 from netflix_elt.engine import Engine
-from netflix_elt.loader.layout import LOAD_COLUMNS, LOAD_REJECTS, MOVIELENS_FILES
-from netflix_elt.loader.tables import LOAD_REJECTS_COLUMNS, create_table_sql
+from netflix_elt.loader.layout import LOAD_COLUMNS, LOAD_LOG, LOAD_REJECTS, MOVIELENS_FILES
+from netflix_elt.loader.tables import LOAD_LOG_COLUMNS, LOAD_REJECTS_COLUMNS, create_table_sql
 from netflix_elt.project import Project
 from netflix_elt.registry import Registry
 from netflix_elt.results import RunResult
@@ -131,6 +131,9 @@ def build_project(state_dir: Path, directory: Path, rejects: Path | None) -> Bui
     project = Project.local(state_dir=state_dir, registry=Registry.from_package(PIPELINE))
     load_raw_directory(project.engine, directory, batch_id="b1")
     load_rejects(project.engine, rejects, batch_id="b1")
+    # The pipeline declares the loader's LOAD_LOG as a source (for its reconciliation check): create it.
+    log = project.engine.fqn(project.engine.profile.schemas.meta, LOAD_LOG)
+    project.engine.execute(create_table_sql(log, LOAD_LOG_COLUMNS))
     return Built(project, project.build(threads=2))
 
 

@@ -13,8 +13,13 @@ from snowflake.snowpark import functions as F
 
 from netflix_elt.declare import model
 from netflix_elt.kinds import View
+from netflix_elt.pipeline.checks import not_blank
+from netflix_elt.quality import gxe
 
 STAGING = {"layer": "staging", "tags": ["staging"]}
+# Checks on a view re-run its query, so the big views (ratings, genome scores) are checked through
+# the tables built from them: FCT_RATINGS and FCT_GENOME_SCORES are unique on these views' keys, and
+# FCT_RATINGS reconciles its row count with SRC_RATINGS.
 
 
 def newest_per_key(raw: DataFrame, keys: list[str], newest_first: list[str] | None = None) -> DataFrame:
@@ -35,7 +40,7 @@ def epoch_to_utc(column: str) -> F.Column:
     return F.to_timestamp(F.col(column))
 
 
-@model(View(), **STAGING)
+@model(View(), **STAGING, checks=[gxe.ExpectColumnValuesToBeUnique(column="MOVIE_ID")])
 def src_movies(raw_movies: DataFrame) -> DataFrame:
     """Movies, newest load per movieId; the raw title kept (trimmed) for DIM_MOVIES to parse."""
     return newest_per_key(raw_movies, ["MOVIE_ID"]).select(
@@ -58,7 +63,15 @@ def src_ratings(raw_ratings: DataFrame) -> DataFrame:
     )
 
 
-@model(View(), **STAGING)
+@model(
+    View(),
+    **STAGING,
+    checks=[
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["USER_ID", "MOVIE_ID", "TAG"]),
+        # A tag of spaces only is empty once trimmed; SNAP_TAGS can record it, so it is only reported.
+        *not_blank("TAG", severity="warn"),
+    ],
+)
 def src_tags(raw_tags: DataFrame) -> DataFrame:
     """The current tag set (newest export), one row per (user, movie, tag)."""
     current = newest_batch(raw_tags).with_column("TAG", F.trim(F.col("TAG")))
@@ -71,7 +84,7 @@ def src_tags(raw_tags: DataFrame) -> DataFrame:
     )
 
 
-@model(View(), **STAGING)
+@model(View(), **STAGING, checks=[gxe.ExpectColumnValuesToBeUnique(column="MOVIE_ID")])
 def src_links(raw_links: DataFrame) -> DataFrame:
     """External ids; imdbId stays text (7 digits with leading zeros), tmdbId may be NULL."""
     return newest_per_key(raw_links, ["MOVIE_ID"]).select(
@@ -86,6 +99,6 @@ def src_genome_scores(raw_genome_scores: DataFrame) -> DataFrame:
     return newest_batch(raw_genome_scores).select(F.col("MOVIE_ID"), F.col("TAG_ID"), F.col("RELEVANCE"))
 
 
-@model(View(), **STAGING)
+@model(View(), **STAGING, checks=[gxe.ExpectColumnValuesToBeUnique(column="TAG_ID")])
 def src_genome_tags(raw_genome_tags: DataFrame) -> DataFrame:
     return newest_batch(raw_genome_tags).select(F.col("TAG_ID"), F.trim(F.col("TAG")).alias("TAG"))

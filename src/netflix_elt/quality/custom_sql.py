@@ -72,7 +72,8 @@ def relationship_outcome(check: RelationshipCheck, scope: CheckScope) -> Outcome
             f"SELECT DISTINCT {', '.join(f'c.{c}' for c in columns)} {source} WHERE {orphan} LIMIT {PARTIAL_SIZE}"
         )
         sample = [row[0] if len(columns) == 1 else row.as_dict() for row in found]
-    return map_outcome(int(orphans), int(rows), int(missing), 1.0, sample)
+    # COUNT_IF over no rows is NULL on DuckDB (0 on Snowflake), hence the ``or 0`` here and below.
+    return map_outcome(int(orphans or 0), int(rows), int(missing or 0), 1.0, sample)
 
 
 def row_count_outcome(check: RowCountCheck, scope: CheckScope) -> Outcome:
@@ -123,7 +124,7 @@ def current_row_outcome(check: CurrentRowCheck, scope: CheckScope) -> Outcome:
     )
     total, unexpected = scope.engine.execute(f"SELECT COUNT(*), COUNT_IF({bad}) FROM ({per_key})")[0]
     sample = _rows(scope, f"SELECT * FROM ({per_key}) WHERE {bad}") if unexpected else []
-    return map_outcome(int(unexpected), int(total), 0, 1.0, sample)
+    return map_outcome(int(unexpected or 0), int(total), 0, 1.0, sample)
 
 
 def validity_outcome(check: ValidityCheck, scope: CheckScope) -> Outcome:
@@ -139,7 +140,7 @@ def validity_outcome(check: ValidityCheck, scope: CheckScope) -> Outcome:
     )
     total, unexpected = scope.engine.execute(f"SELECT COUNT(*), COUNT_IF({bad}) FROM ({versions})")[0]
     sample = _rows(scope, f"SELECT * FROM ({versions}) WHERE {bad}") if unexpected else []
-    return map_outcome(int(unexpected), int(total), 0, 1.0, sample)
+    return map_outcome(int(unexpected or 0), int(total), 0, 1.0, sample)
 
 
 def singular_outcome(check: SingularCheck, scope: CheckScope) -> Outcome:

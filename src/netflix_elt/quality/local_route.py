@@ -133,11 +133,12 @@ class PushdownRoute:
         if metric.shape == "aggregate":
             observed = _number(values[item.aliases["observed"]])
             return Outcome(success=metric.judge(observed), observed_value=observed)
-        missing = int(values[item.aliases["missing"]]) if "missing" in item.aliases else 0
+        # COUNT_IF over no rows is NULL on DuckDB (0 on Snowflake), hence the ``or 0``.
+        missing = int(values[item.aliases["missing"]] or 0) if "missing" in item.aliases else 0
         if metric.shape == "unique":
             unexpected, sample = self._duplicates(table, metric)
         else:
-            unexpected = int(values[item.aliases["unexpected"]])
+            unexpected = int(values[item.aliases["unexpected"]] or 0)
             sample = self._sample(table, metric) if unexpected else []
         outcome = map_outcome(unexpected, rows, missing, metric.mostly, sample)
         if metric.shape == "map" and metric.missing is None:  # GX reports none for the null expectations
