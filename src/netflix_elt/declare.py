@@ -52,6 +52,21 @@ class ModelSpec:
         return self.kind.materialized
 
     @property
+    def check_references(self) -> tuple[str, ...]:
+        """Models the checks read besides this one (upper-case; qualified table names excluded).
+
+        They order the build like inputs do: a check never runs before the table it reads is built.
+        """
+        names = {
+            reference.upper()
+            for check in self.checks
+            for reference in (check.references() if hasattr(check, "references") else ())
+            if "." not in reference
+        }
+        names.discard(self.name)
+        return tuple(sorted(names))
+
+    @property
     def wants_context(self) -> bool:
         return self.func is not None and CONTEXT_PARAMETER in inspect.signature(self.func).parameters
 

@@ -42,7 +42,8 @@ class Registry:
         self.dag: DAG[str] = DAG()
         for spec in self._specs.values():
             self._check_references(spec)
-            self.dag.add(spec.name, spec.depends_on)
+            # A check that reads another model orders the build like an input does.
+            self.dag.add(spec.name, (*spec.depends_on, *spec.check_references))
         try:
             self.order = self.dag.sorted()
         except CycleError as exc:
@@ -65,12 +66,14 @@ class Registry:
         return cls.from_modules(*modules)
 
     def _check_references(self, spec: ModelSpec) -> None:
-        for name in spec.depends_on:
+        references = [(n, "reads", "the parameter") for n in spec.depends_on]
+        references += [(n, "checks", "the check's reference") for n in spec.check_references]
+        for name, verb, culprit in references:
             if name not in self._specs:
                 close = difflib.get_close_matches(name.lower(), [n.lower() for n in self._specs], n=1)
-                hint = f"did you mean '{close[0]}'?" if close else "declare it, or rename the parameter"
+                hint = f"did you mean '{close[0]}'?" if close else f"declare it, or rename {culprit}"
                 raise ProjectError(
-                    f"model {spec.name} reads '{name.lower()}', which is not a model",
+                    f"model {spec.name} {verb} '{name.lower()}', which is not a model",
                     where=spec.location,
                     hint=hint,
                 )

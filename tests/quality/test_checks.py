@@ -8,13 +8,14 @@ from datetime import datetime
 
 import pytest
 
+from netflix_elt.errors import ProjectError
 from netflix_elt.project import Project
 from netflix_elt.quality import default_check_runner
 from netflix_elt.registry import Registry
 from netflix_elt.results import RunResult
 
 from .conftest import write_rows
-from .projects import faulty, history
+from .projects import faulty, history, unknown_reference
 
 ITEM_TYPES = {"ID": "NUMBER(38,0)", "CODE": "VARCHAR", "PARENT_ID": "NUMBER(38,0)", "QTY": "NUMBER(38,0)"}
 ITEMS = [
@@ -63,17 +64,17 @@ def test_a_missing_column_fails_its_check_with_the_reason(faulty_run) -> None:
     assert present["success"] is True
 
 
-def test_a_check_on_an_unknown_model_is_an_error(faulty_run) -> None:
-    node = faulty_run.by_name()["UNKNOWN_REFERENCE"]
-    assert node.status == "error"
-    assert "references 'nowhere', which is not a model" in node.message
+def test_a_check_on_an_unknown_model_is_refused_when_the_project_loads() -> None:
+    with pytest.raises(ProjectError) as caught:
+        Registry.from_modules(unknown_reference)
+    assert "UNKNOWN_REFERENCE checks 'nowhere', which is not a model" in caught.value.render()
+    assert "unknown_reference.py" in caught.value.render()
 
 
-def test_a_check_may_only_read_models_upstream_of_its_model(faulty_run) -> None:
-    node = faulty_run.by_name()["NOT_UPSTREAM"]
-    assert node.status == "error"
-    assert "reads TYPO_EXPECTATION, which is not upstream of NOT_UPSTREAM" in node.message
-    assert "add typo_expectation as a parameter of not_upstream" in node.message
+def test_a_model_is_ordered_after_the_models_its_checks_read(faulty_run) -> None:
+    assert "TYPO_EXPECTATION" in Registry.from_modules(faulty).dag.upstream("CHECKS_A_FAILED_MODEL")
+    node = faulty_run.by_name()["CHECKS_A_FAILED_MODEL"]
+    assert node.status == "skipped" and "TYPO_EXPECTATION" in node.message
 
 
 def test_expectations_without_push_down_run_in_gx(faulty_run) -> None:

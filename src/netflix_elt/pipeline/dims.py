@@ -61,9 +61,8 @@ def dim_movies(src_movies: DataFrame) -> DataFrame:
         relationship("GENRE", to="seed_genres", severity="warn", name="genre_in_seed_genres"),
     ],
 )
-def dim_movie_genres(src_movies: DataFrame, dim_movies: DataFrame, seed_genres: DataFrame) -> DataFrame:
-    """One row per (movie, genre); movies with '(no genres listed)' have none. (``dim_movies`` and
-    ``seed_genres`` only order the build: the checks compare this table with them.)"""
+def dim_movie_genres(src_movies: DataFrame) -> DataFrame:
+    """One row per (movie, genre); movies with '(no genres listed)' have none."""
     exploded = src_movies.join_table_function("flatten", F.split(F.col("GENRES"), F.lit("|")))
     genre = F.trim(F.col("VALUE").cast("string"))
     return (

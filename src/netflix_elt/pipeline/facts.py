@@ -32,10 +32,9 @@ FACT = {"tags": ["fact"]}
         row_count_reconciles(to="src_ratings"),
     ],
 )
-def fct_ratings(src_ratings: DataFrame, dim_movies: DataFrame, ctx: ModelContext) -> DataFrame:
+def fct_ratings(src_ratings: DataFrame, ctx: ModelContext) -> DataFrame:
     """One row per (user, movie). A re-rating updates the row (merge on the pair) instead of adding a
-    second one; rows up to 72 hours older than the newest one are re-read to catch late arrivals.
-    (``dim_movies`` only orders the build: the movie-id relationship check reads it.)"""
+    second one; rows up to 72 hours older than the newest one are re-read to catch late arrivals."""
     ratings = src_ratings.select(F.col("USER_ID"), F.col("MOVIE_ID"), F.col("RATING"), F.col("RATED_AT"))
     if ctx.is_incremental and ctx.high_water_mark is not None:
         ratings = ratings.filter(F.col("RATED_AT") > F.lit(ctx.high_water_mark))
@@ -54,12 +53,9 @@ def fct_ratings(src_ratings: DataFrame, dim_movies: DataFrame, ctx: ModelContext
         relationship("MOVIE_ID", to="dim_movies"),
     ],
 )
-def fct_genome_scores(
-    src_genome_scores: DataFrame, dim_genome_tags: DataFrame, dim_movies: DataFrame
-) -> DataFrame:
+def fct_genome_scores(src_genome_scores: DataFrame) -> DataFrame:
     """Genome relevance rounded to 4 places, kept when above zero. The filter is on the rounded value, so
-    a tiny relevance that rounds to 0 is dropped too (the relevance check requires it). (``dim_genome_tags``
-    and ``dim_movies`` only order the build: the relationship checks read them.)"""
+    a tiny relevance that rounds to 0 is dropped too (the relevance check requires it)."""
     rounded = src_genome_scores.select(
         F.col("MOVIE_ID"), F.col("TAG_ID"), F.round(F.col("RELEVANCE"), 4).alias("RELEVANCE")
     )

@@ -11,10 +11,9 @@ They run as SQL in the warehouse (see ``custom_sql``), on the full data:
 - ``singular("name", "SELECT ... FROM {this} JOIN {dim_movies} ...")`` or ``singular("name", query=fn)``:
   every row the query returns is a failure, as in dbt's singular tests.
 
-Other models are named as in model parameters. A check runs right after its model is built, so it may
-only reference models upstream of it (the runner refuses others: give the model an extra parameter,
-which only orders the build, or declare the check further downstream). A table the graph does not
-build is referenced by its qualified name (``ELT_META.LOAD_LOG``).
+Other models are named as in model parameters; the registry orders each model after the models its
+checks reference (``ModelSpec.check_references``), so a check never runs before the table it reads is
+built. A table the graph does not build is referenced by its qualified name (``ELT_META.LOAD_LOG``).
 """
 
 from __future__ import annotations

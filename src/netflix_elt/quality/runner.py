@@ -11,7 +11,7 @@ Routes for GX expectations (custom checks always run as SQL in the warehouse):
   table in the warehouse.
 
 Every check is run on the full table, never a sample. A check that reads another model (relationship,
-reconciliation, singular) may only read models upstream of its own, so it never races their build.
+reconciliation, singular) may read other models: the registry builds them before the checked model.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ class QualityRunner:
         named = declared_checks(spec, where)
         for _, item in named:
             for reference in item.references():
-                self.relation(reference, where, checked=spec.name)
+                self.relation(reference, where)
         if engine.object_type(target) is None:
             raise QualityError(
                 f"cannot check {target}: it does not exist",
@@ -108,9 +108,7 @@ class QualityRunner:
             (i, item.expectation) for i, (_, item) in enumerate(named) if isinstance(item, ExpectationCheck)
         ]
         evaluated = self._expectations(engine, target, columns, calls, where)
-        scope = CheckScope(
-            engine, spec, target, columns, lambda name: self.relation(name, where, spec.name), where
-        )
+        scope = CheckScope(engine, spec, target, columns, lambda name: self.relation(name, where), where)
         for index, (_, item) in enumerate(named):
             if index not in evaluated:
                 clock = time.perf_counter()
@@ -129,9 +127,10 @@ class QualityRunner:
             for index, (name, item) in enumerate(named)
         ]
 
-    def relation(self, name: str, where: str, checked: str | None = None) -> str:
-        """The table a check reads besides its own: a model upstream of ``checked``, or a table given by
-        its qualified name (``ELT_META.LOAD_LOG``), which the graph does not build."""
+    def relation(self, name: str, where: str) -> str:
+        """The table a check reads besides its own: a model (the registry builds it before the checked
+        model), or a table given by its qualified name (``ELT_META.LOAD_LOG``), which the graph does not
+        build."""
         engine = self.project.engine
         if "." in name:
             parts = name.split(".")
@@ -145,14 +144,6 @@ class QualityRunner:
         if not spec.materialized:
             raise QualityError(
                 f"a check references {spec.name}, an ephemeral model with no table", where=where
-            )
-        if checked is not None and spec.name != checked and spec.name not in registry.dag.ancestors(checked):
-            raise QualityError(
-                f"a check reads {spec.name}, which is not upstream of {checked}, so it could run before "
-                f"{spec.name} is built",
-                where=where,
-                hint=f"add {spec.name.lower()} as a parameter of {checked.lower()} (an unused parameter only "
-                "orders the build), or declare the check on a model downstream of both",
             )
         return engine.fqn(registry.schema_of(spec.name, engine.profile.schemas), spec.name)
 

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from netflix_elt.quality.unit import unit_test
 
-MOVIES = [{"MOVIE_ID": m, "TITLE": f"Movie {m}", "RELEASE_YEAR": 2000} for m in (10, 20, 30)]
 NEWEST = datetime(2024, 1, 10, 12)  # the newest RATED_AT already in the table
 # The table's newest rating minus the 72-hour lookback: staged rows after it are re-read.
 HIGH_WATER_MARK = datetime(2024, 1, 7, 12)
@@ -49,7 +48,6 @@ fct_ratings_tests = [
                 # Older than the lookback: missed until a --full-refresh (the row-count check reports it).
                 {"USER_ID": 5, "MOVIE_ID": 20, "RATING": 2.5, "RATED_AT": datetime(2024, 1, 6)},
             ],
-            "dim_movies": MOVIES,
         },
         expect=[
             {"USER_ID": 1, "MOVIE_ID": 10, "RATING": 3.0, "RATED_AT": NEWEST},
@@ -68,7 +66,6 @@ fct_ratings_tests = [
                 {"USER_ID": 1, "MOVIE_ID": 10, "RATING": 0.5, "RATED_AT": datetime(1996, 1, 1)},
                 {"USER_ID": 1, "MOVIE_ID": 20, "RATING": 5.0, "RATED_AT": datetime(2024, 1, 1)},
             ],
-            "dim_movies": MOVIES,
         },
         expect=[
             {"USER_ID": 1, "MOVIE_ID": 10, "RATING": 0.5, "RATED_AT": datetime(1996, 1, 1)},
@@ -89,8 +86,6 @@ fct_genome_scores_tests = [
                 {"MOVIE_ID": 20, "TAG_ID": 1, "RELEVANCE": 0.00026},
                 {"MOVIE_ID": 20, "TAG_ID": 2, "RELEVANCE": 0.00004},  # rounds to 0: dropped as well
             ],
-            "dim_genome_tags": [{"TAG_ID": t, "TAG": f"tag {t}"} for t in (1, 2, 3)],
-            "dim_movies": MOVIES,
         },
         expect=[
             {"MOVIE_ID": 10, "TAG_ID": 1, "RELEVANCE": 0.1235},
