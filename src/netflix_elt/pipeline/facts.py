@@ -28,8 +28,9 @@ FACT = {"tags": ["fact"]}
         gxe.ExpectCompoundColumnsToBeUnique(column_list=["USER_ID", "MOVIE_ID"]),
         relationship("MOVIE_ID", to="dim_movies"),
         # Full build or incremental catch-up, the table holds every staged (user, movie) pair: a
-        # shortfall is a late row older than the 72-hour lookback (rebuild with --full-refresh).
-        row_count_reconciles(to="src_ratings"),
+        # shortfall is a late row older than the 72-hour lookback. It warns rather than blocks: the
+        # marts stay current for every other row, and `build --full-refresh -s fct_ratings+` catches up.
+        row_count_reconciles(to="src_ratings", severity="warn"),
     ],
 )
 def fct_ratings(src_ratings: DataFrame, ctx: ModelContext) -> DataFrame:
