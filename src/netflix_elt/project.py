@@ -24,6 +24,7 @@ from netflix_elt.plan import Plan, make_plan
 from netflix_elt.registry import Registry
 from netflix_elt.results import NodeResult, RunResult
 from netflix_elt.runner import Scheduler, run_plan
+from netflix_elt.selection import select as choose
 from netflix_elt.sql import fqn
 
 if TYPE_CHECKING:
@@ -31,6 +32,11 @@ if TYPE_CHECKING:
 
 DEFAULT_PROJECT = "netflix_elt.pipeline"
 PROJECT_ENV = "NETFLIX_ELT_PROJECT"  # a dotted package or module name that overrides DEFAULT_PROJECT
+
+
+def project_package() -> str:
+    """The package of models: $NETFLIX_ELT_PROJECT, else the MovieLens pipeline."""
+    return os.environ.get(PROJECT_ENV) or DEFAULT_PROJECT
 
 
 class Project:
@@ -66,7 +72,7 @@ class Project:
     def registry(self) -> Registry:
         """The given registry, else the package named by $NETFLIX_ELT_PROJECT, else the MovieLens one."""
         if self._registry is None:
-            self._registry = Registry.from_package(os.environ.get(PROJECT_ENV) or DEFAULT_PROJECT)
+            self._registry = Registry.from_package(project_package())
         return self._registry
 
     @property
@@ -99,19 +105,21 @@ class Project:
         self.close()
 
     # -- commands -----------------------------------------------------------------------------
+    def modified(self) -> set[str]:
+        """Nodes whose code or config changed since their last successful build (``state:modified``)."""
+        return StateStore(self.state_dir).modified(self.registry)
+
+    def select(self, select: Iterable[str] | None = None, exclude: Iterable[str] | None = None) -> set[str]:
+        """Names chosen by dbt-style selectors (everything when ``select`` is empty)."""
+        return choose(self.registry, select, exclude, self.modified)
+
     def plan(
         self,
         command: str = "build",
         select: Iterable[str] | None = None,
         exclude: Iterable[str] | None = None,
     ) -> Plan:
-        return make_plan(
-            self.registry,
-            command,
-            select,
-            exclude,
-            lambda: StateStore(self.state_dir).modified(self.registry),
-        )
+        return make_plan(self.registry, command, select, exclude, self.modified)
 
     def execute(
         self,

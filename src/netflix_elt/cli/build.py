@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from netflix_elt.cli.common import (
+    STATUS_STYLE,
     ExcludeOption,
     FullRefreshOption,
     ProfileOption,
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from netflix_elt.project import Project
     from netflix_elt.results import NodeResult, RunResult
 
-STATUS_STYLE = {"success": "green", "warn": "yellow", "error": "red", "skipped": "dim"}
 
 HELP = {
     "build": "Build seeds, sources, models and snapshots in DAG order, each followed by its checks.",

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from netflix_elt.errors import NetflixEltError
     from netflix_elt.project import Project
 
+STATUS_STYLE = {"success": "green", "warn": "yellow", "error": "red", "skipped": "dim"}
+
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -43,11 +42,9 @@ def ls(
     state_dir: StateDirOption = None,
 ) -> None:
     """List models with their kind, relation, dependencies and tags."""
-    from netflix_elt.selection import select as choose
-
     opts = options(ctx, select=select, exclude=exclude, profile=profile, state_dir=state_dir)
     project = open_project(opts)
-    chosen = choose(project.registry, opts.select, opts.exclude, _modified(project))
+    chosen = project.select(opts.select, opts.exclude)
     table = Table(show_edge=False)
     for column in ("model", "kind", "relation", "depends on", "tags"):
         table.add_column(column)
@@ -58,12 +55,6 @@ def ls(
                 spec.name, spec.kind_name, relation, ", ".join(spec.depends_on), ", ".join(sorted(spec.tags))
             )
     console.print(table)
-
-
-def _modified(project: Project) -> Callable[[], set[str]]:
-    from netflix_elt.artifacts import StateStore
-
-    return lambda: StateStore(project.state_dir).modified(project.registry)
 
 
 @friendly_errors
@@ -115,11 +106,10 @@ def graph(
 ) -> None:
     """Print the model graph as Mermaid or Graphviz DOT."""
     from netflix_elt.lineage import to_dot, to_mermaid
-    from netflix_elt.selection import select as choose
 
     opts = options(ctx, select=select, exclude=exclude)
     project = open_project(opts)
-    chosen = choose(project.registry, opts.select, opts.exclude, _modified(project))
+    chosen = project.select(opts.select, opts.exclude)
     if fmt not in ("mermaid", "dot"):
         raise typer.BadParameter("use mermaid or dot", param_hint="--format")
     render = to_mermaid if fmt == "mermaid" else to_dot

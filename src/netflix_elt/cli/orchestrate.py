@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from netflix_elt.cli.common import (
+    STATUS_STYLE,
     ExcludeOption,
     FullRefreshOption,
     ProfileOption,
@@ -29,7 +30,6 @@ from netflix_elt.cli.common import (
 if TYPE_CHECKING:
     from netflix_elt.cli.common import Options
 
-STATUS_STYLE = {"success": "green", "warn": "yellow", "error": "red", "skipped": "dim"}
 
 SourceOption = Annotated[
     Path | None,

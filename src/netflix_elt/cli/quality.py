@@ -32,24 +32,15 @@ def unit_test(
     state_dir: StateDirOption = None,
 ) -> None:
     """Run the unit tests of the selected models on the embedded engine (given rows -> expected table)."""
-    import os
 
-    from netflix_elt.artifacts import StateStore
-    from netflix_elt.project import DEFAULT_PROJECT, PROJECT_ENV
+    from netflix_elt.project import project_package
     from netflix_elt.quality.unit import ModelUnitTest, discover_unit_tests
-    from netflix_elt.selection import select as choose
 
     opts = options(ctx, select=select, exclude=exclude, profile=profile, state_dir=state_dir)
     project = open_project(opts)
     registry = project.registry
-    chosen = choose(
-        registry, opts.select, opts.exclude, lambda: StateStore(project.state_dir).modified(registry)
-    )
-    cases = [
-        c
-        for c in discover_unit_tests(registry, [os.environ.get(PROJECT_ENV) or DEFAULT_PROJECT])
-        if c.model in chosen
-    ]
+    chosen = project.select(opts.select, opts.exclude)
+    cases = [c for c in discover_unit_tests(registry, [project_package()]) if c.model in chosen]
     if not cases:
         console.print("no unit tests found for the selected models")
         return

@@ -1,9 +1,9 @@
-"""Benchmark (run by hand, not collected by pytest): what the pipeline's declared checks add to a full
+"""Benchmark (run by hand): what the pipeline's declared checks add to a full
 ``build`` of the MovieLens pipeline, and what ``test`` (the checks alone) costs.
 
     .venv/bin/netflix-elt generate --out /tmp/q5m --ratings 5000000
     .venv/bin/netflix-elt --state-dir /tmp/q5m_state load --source /tmp/q5m --mode replace
-    .venv/bin/python tests/pipeline/bench_gates.py /tmp/q5m_state [rounds]
+    .venv/bin/python benchmarks/checks_overhead.py /tmp/q5m_state [rounds]
 
 Each round copies the loaded state directory twice and builds one copy without checks (the library
 facade installs no check runner) and the other with the check runner the CLI installs; then runs

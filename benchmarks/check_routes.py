@@ -1,6 +1,6 @@
-"""Benchmark (run by hand, not collected by pytest): what checks add to a build, per route.
+"""Benchmark (run by hand): what checks add to a build, per route.
 
-    .venv/bin/python tests/quality/bench_check_routes.py [ROWS]     # default 5,000,000
+    .venv/bin/python benchmarks/check_routes.py [ROWS]     # default 5,000,000
 
 A synthetic ratings-like raw table (user_id, movie_id, rating, rated_at as epoch seconds) is turned into
 a fact table by one Table model with 8 expectations. Reported: the model's build time without checks,
