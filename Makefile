@@ -25,15 +25,15 @@ browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
 test: install browser
-	$(BIN)/ruff check src tests flows
+	$(BIN)/ruff check src tests flows benchmarks
 	$(BIN)/python -m pytest -q
 
 test-slow: install
 	$(BIN)/python -m pytest -q -m slow
 
 lint: install
-	$(BIN)/ruff check src tests flows
-	$(BIN)/ruff format --check src tests flows
+	$(BIN)/ruff check src tests flows benchmarks
+	$(BIN)/ruff format --check src tests flows benchmarks
 
 clean:
 	rm -rf $(VENV) .netflix_elt
