@@ -118,18 +118,17 @@ def test_missing_tables_render_a_notice_and_the_rest_still_renders(partial_repor
     built = [s.spec.number for s in report.sections if s.built]
     assert built == [2, 3, 4, 5, 6, 7, 8, 10, 12, 13, 14, 9, 17, 18]
     assert '<span class="badge">not built</span>' in html
-    assert "14 of 18 sections built" in html
+    assert "15 of 18 sections built" in html  # 14 with content, Q16 built but empty
 
 
-def test_a_changed_or_empty_table_is_a_problem_not_a_crash(partial_report: Rendered) -> None:
+def test_a_changed_table_is_a_problem_and_an_empty_one_a_notice_not_a_crash(partial_report: Rendered) -> None:
     problems = partial_report.report.problems
-    assert problems == [
-        "Q15 Model timings: MODEL_TIMINGS lacks columns LAST_STATUS",
-        "Q16 Promotion candidates: PROMOTION_CANDIDATES is built but has no rows",
-    ]
+    assert problems == ["Q15 Model timings: MODEL_TIMINGS lacks columns LAST_STATUS"]
     html = partial_report.path.read_text(encoding="utf-8")
     assert 'data-state="problem"' in section_html(html, "q15-model-timings")
-    assert "has no rows" in section_html(html, "q16-promotion")
+    empty = section_html(html, "q16-promotion")
+    assert 'data-state="empty"' in empty
+    assert "No answer in this data</strong>: PROMOTION_CANDIDATES is built and has no rows" in empty
 
 
 def test_methods_come_from_analysis_parameters(synthetic_report: Rendered, partial_report: Rendered) -> None:

@@ -67,8 +67,9 @@ def demo(
         console.rule(f"load {data_dir}")
         loaded = load_directory(project.engine, data_dir, mode="replace")
         console.print(f"{loaded.rows_loaded:,} rows loaded, {loaded.rows_rejected:,} rejected")
-        console.rule("build")
-        runs = [execute_with_progress(project, "build", opts)]
+        # The raw tables were just replaced: incremental models start over too (snapshots keep history).
+        console.rule("build --full-refresh")
+        runs = [execute_with_progress(project, "build", opts.merged(full_refresh=True))]
         for day in range(1, days + 1 if source is None else 1):
             increment = generate_increment(out, day, seed)
             console.rule(f"day {day}: " + ", ".join(f"{k} {v:,}" for k, v in increment.counts.items()))

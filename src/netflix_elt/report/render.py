@@ -87,7 +87,7 @@ def page(
     provenance: Provenance,
 ) -> str:
     """The whole report as one HTML document."""
-    built = sum(1 for s in sections if s.built)
+    built = sum(1 for s in sections if s.built or s.empty)
     klass = "summary" if built == len(sections) else "summary incomplete"
     body = [
         "<header><h1>MovieLens insight report</h1>",
@@ -146,7 +146,15 @@ def _toc(sections: list[Section], with_parameters: bool) -> str:
 
 def _section(section: Section, schema: str) -> str:
     spec = section.spec
-    state = "built" if section.built else ("missing" if section.missing else "problem")
+    state = (
+        "built"
+        if section.built
+        else "missing"
+        if section.missing
+        else "empty"
+        if section.empty
+        else "problem"
+    )
     parts = [
         f'<section class="question" id="{spec.anchor}" data-question="{spec.number}" data-state="{state}">',
         f'<h3><span class="qnum">Q{spec.number}</span>{esc(spec.title)}</h3>',
@@ -157,6 +165,12 @@ def _section(section: Section, schema: str) -> str:
         parts.append(
             f'<div class="notice" role="note"><strong>Not built yet</strong> — {BUILD_HINT}. '
             f"Missing: {esc(tables)}.</div>"
+        )
+    elif section.empty:
+        parts.append(
+            f'<div class="notice" role="note"><strong>No answer in this data</strong>: {esc(section.empty)} '
+            "is built and has no rows; on a small data set the thresholds under Method may be out of "
+            "reach.</div>"
         )
     elif section.problem:
         parts.append(

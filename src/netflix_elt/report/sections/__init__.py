@@ -49,7 +49,7 @@ def build_section(spec: SectionSpec, data: ReportData) -> Section:
         return section
     primary = spec.tables[0]
     if not section.row_counts.get(primary):
-        section.problem = f"{primary} is built but has no rows"
+        section.empty = primary
         return section
     try:
         built: Content = spec.build(data)

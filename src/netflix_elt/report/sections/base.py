@@ -75,11 +75,12 @@ class SectionSpec:
 
 @dataclass
 class Section:
-    """A section as rendered: its content, or why there is none (tables missing, or a problem)."""
+    """A section as rendered: its content, or why there is none (tables missing, no rows, a problem)."""
 
     spec: SectionSpec
     content: Content | None = None
     missing: list[str] = field(default_factory=list)
+    empty: str | None = None  # the analysis ran but found nothing in this data set
     problem: str | None = None
     method: list[dict[str, Any]] = field(default_factory=list)
     row_counts: dict[str, int] = field(default_factory=dict)
