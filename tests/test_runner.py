@@ -171,13 +171,37 @@ def test_a_failed_error_check_fails_the_node_and_skips_downstream(make_project) 
         "AFTER_LENIENT": "success",
     }
     results = run.by_name()
-    assert results["STRICT"].message == "1 blocking check(s) failed: strict_check"
+    assert results["STRICT"].message == (
+        "1 blocking check(s) failed: strict_check; not published, the previous table is kept"
+    )
     assert results["LENIENT"].message == "1 check(s) warned"
     assert results["STRICT"].checks == [{"name": "strict_check", "severity": "error", "success": False}]
+    # Tables are checked while built aside (write-audit-publish): STRICT was never published.
     assert sorted(calls) == [
-        ("LENIENT", "MOVIELENS.ANALYTICS.LENIENT"),
-        ("STRICT", "MOVIELENS.ANALYTICS.STRICT"),
+        ("LENIENT", "MOVIELENS.ANALYTICS.LENIENT__BUILD"),
+        ("STRICT", "MOVIELENS.ANALYTICS.STRICT__BUILD"),
     ]
+    assert project.engine.object_type("MOVIELENS.ANALYTICS.STRICT") is None
+    assert project.engine.object_type("MOVIELENS.ANALYTICS.STRICT__BUILD") is None
+    assert project.engine.object_type("MOVIELENS.ANALYTICS.LENIENT") == "TABLE"
+
+
+def test_a_table_failing_its_checks_keeps_the_previous_build(make_project) -> None:
+    project = make_project(checked_registry())
+    passing, _ = fake_checks(set())
+    project.use_check_runner(passing)
+    assert project.build().success
+    strict = project.relation("strict")
+    built = project.engine.row_count(strict)
+    # Mark the published table: a rebuild would drop the marker row, a refused one keeps it.
+    project.engine.execute(f"INSERT INTO {strict} SELECT N + 1000, 'marker' FROM {strict} LIMIT 1")
+    failing_runner, _ = fake_checks({"error"})
+    project.use_check_runner(failing_runner)
+    run = project.build()
+    assert statuses(run)["STRICT"] == "error" and statuses(run)["AFTER_STRICT"] == "skipped"
+    assert run.by_name()["STRICT"].rows == built  # what was built aside and refused
+    assert project.engine.row_count(strict) == built + 1  # what readers still see: the previous table
+    assert project.engine.object_type(f"{strict}__BUILD") is None
 
 
 def test_checks_run_in_build_and_test_but_not_in_run(make_project) -> None:

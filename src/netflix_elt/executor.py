@@ -71,12 +71,16 @@ class NodeExecutor:
         )
         result.started_at = datetime.now(UTC)
         clock = time.perf_counter()
+        checks = bool(self.settings.checks and spec.checks and self.check_runner)
         with self.engine.recording() as statements:
             try:
+                job = self._job(spec)
+                if checks:
+                    job.audit = lambda relation: self._audit(result, spec, relation)
                 if self.settings.build:
-                    self._apply(result, spec.kind.build(self._job(spec)))
-                if self.settings.checks and result.passed and spec.checks and self.check_runner:
-                    self._judge_checks(result, self.check_runner(spec, self.target_of(name)))
+                    self._apply(result, spec.kind.build(job))
+                if checks and not job.audited and result.passed:
+                    self._judge_checks(result, self._check(spec, self.target_of(name)))
             except NetflixEltError as exc:
                 result.status, result.message, result.error = "error", exc.render(), exc
             except Exception as exc:  # a warehouse error inside the model's SQL
@@ -157,11 +161,23 @@ class NodeExecutor:
                     hint="take the upstream model as a parameter named after it instead of reading it by name",
                 )
 
+    def _check(self, spec: ModelSpec, relation: str) -> list[dict[str, Any]]:
+        assert self.check_runner is not None
+        return self.check_runner(spec, relation)
+
+    def _audit(self, result: NodeResult, spec: ModelSpec, building: str) -> None:
+        """Check the table built aside; a blocking failure stops its publication."""
+        self._judge_checks(result, self._check(spec, building))
+        if result.status == "error":
+            result.rows = self.engine.row_count(building)
+            raise ChecksFailed(f"{result.message}; not published, the previous table is kept")
+
     @staticmethod
     def _apply(result: NodeResult, outcome: BuildOutcome) -> None:
         result.rows, result.inserted = outcome.rows, outcome.inserted
         result.updated, result.deleted = outcome.updated, outcome.deleted
-        result.message = outcome.message
+        if outcome.message:
+            result.message = f"{result.message}; {outcome.message}" if result.message else outcome.message
         if outcome.status != "success":
             result.status = outcome.status  # type: ignore[assignment]
 
@@ -178,6 +194,10 @@ class NodeExecutor:
         elif failed:
             result.status = "warn"
             result.message = f"{len(failed)} check(s) warned"
+
+
+class ChecksFailed(ModelError):
+    """Blocking checks failed on a table built aside, so it was not published."""
 
 
 def first_line(exc: BaseException) -> str:

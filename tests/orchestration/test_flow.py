@@ -158,7 +158,7 @@ def test_a_failing_blocking_check_skips_the_downstream_models(
     gated = models["GATED_LIST"]
     assert (gated["status"], gated["rows"], gated["attempts"]) == ("error", 3, 1)
     assert gated["message"].startswith("1 blocking check(s) failed: ")
-    assert "row_count" in gated["message"]
+    assert "row_count" in gated["message"] and gated["message"].endswith("the previous table is kept")
     assert (models["GATED_COUNT"]["status"], models["GATED_REPORT"]["status"]) == ("skipped", "skipped")
     # A failed 'warn' check lets its downstream run.
     assert models["WARNED_LIST"]["status"] == "warn"

@@ -49,10 +49,13 @@ def test_a_blocking_failure_exits_1_in_build_and_test(cli, tmp_state_dir: Path) 
     result = cli("build")
     assert result.exit_code == 1, result.output
     assert "3 blocking check(s) failed" in result.output
+    assert "not published, the previous table is kept" in result.output
+    # `test` checks what is published: the good FCT_RATINGS was kept, and it no longer reconciles with
+    # the new staging rows.
     result = cli("test", "--select", "fct_ratings")
     assert result.exit_code == 1, result.output
     payload = json.loads((tmp_state_dir / "validation" / "validation_results.json").read_text())
-    assert payload["command"] == "test" and payload["summary"]["failed"] == 3
+    assert payload["command"] == "test" and payload["summary"]["failed"] == 1
     with Project.local(tmp_state_dir, Registry.from_modules(ratings)) as project:
         runs = project.engine.scalar("SELECT COUNT(DISTINCT RUN_ID) FROM MOVIELENS.ELT_META.CHECK_RESULTS")
     assert runs == 3

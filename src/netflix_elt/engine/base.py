@@ -11,7 +11,7 @@ import contextlib
 import threading
 import uuid
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -149,15 +149,19 @@ class Engine(ABC):
             self.execute(f"DROP {kind} IF EXISTS {qualified}")
 
     # -- engine-specific routes ---------------------------------------------------------------
-    def replace_table(self, qualified: str, select_sql: str) -> None:
-        """Build ``select_sql`` into a side table, then publish it under ``qualified`` atomically.
+    def replace_table(
+        self, qualified: str, select_sql: str, audit: Callable[[str], None] | None = None
+    ) -> None:
+        """Build ``select_sql`` into a side table, ``audit`` it, then publish it under ``qualified`` atomically.
 
-        Readers see the old table until the new one is complete; a failing SELECT leaves the old
-        table untouched.
+        Readers see the old table until the new one is complete; a failing SELECT, or an ``audit`` that
+        raises (write-audit-publish: the model's blocking checks), leaves the old table untouched.
         """
         building = f"{qualified}__BUILD"
         self.execute(f"CREATE OR REPLACE TABLE {building} AS {select_sql}")
         try:
+            if audit is not None:
+                audit(building)
             self.publish_table(building, qualified)
         except BaseException:
             with contextlib.suppress(Exception):

@@ -83,6 +83,22 @@ class BuildJob:
     full_refresh: bool
     dataframe_for: Callable[[ModelContext], DataFrame]
     context_for: Callable[..., ModelContext]
+    # Write-audit-publish: kinds that build a table aside call this with it before publishing; it
+    # raises to keep the previous table. Kinds that write in place leave it uncalled (checks run after).
+    audit: Callable[[str], None] | None = None
+    audited: bool = False
+
+    def audit_before_publish(self) -> Callable[[str], None] | None:
+        """The audit to pass to ``Engine.replace_table`` (marks the job audited when it runs)."""
+        if self.audit is None:
+            return None
+        audit = self.audit
+
+        def run(relation: str) -> None:
+            self.audited = True
+            audit(relation)
+
+        return run
 
     def select_sql(self, context: ModelContext) -> str:
         """The model's SELECT for this context; statements it needs first (uploads) are run now."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from netflix_elt.errors import ModelError
+from netflix_elt.errors import ModelError, NetflixEltError
 from netflix_elt.kinds.base import BuildJob, BuildOutcome, Kind
 from netflix_elt.sql import ident
 
@@ -42,7 +42,11 @@ class Seed(Kind):
             job.engine.execute(statement)
         casts = ", ".join(f"CAST({ident(c)} AS {t}) AS {ident(c)}" for c, t in self.column_types.items())
         try:
-            job.engine.replace_table(job.target, f"SELECT {casts} FROM ({select})")
+            job.engine.replace_table(
+                job.target, f"SELECT {casts} FROM ({select})", audit=job.audit_before_publish()
+            )
+        except NetflixEltError:
+            raise
         except Exception as exc:
             raise ModelError(
                 f"cannot cast the CSV to the declared types: {str(exc).splitlines()[0]}",

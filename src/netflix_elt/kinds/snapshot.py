@@ -46,7 +46,9 @@ class Snapshot(Kind):
         select = job.select_sql(job.full_context())
         if job.engine.object_type(job.target) != "TABLE":  # none yet, or a view with no history
             self._check_keys(job, f"({select})")
-            engine.replace_table(job.target, self.initial_sql(select, run_at))
+            engine.replace_table(
+                job.target, self.initial_sql(select, run_at), audit=job.audit_before_publish()
+            )
             rows = engine.row_count(job.target)
             return BuildOutcome(rows=rows, inserted=rows, updated=0, deleted=0)
 

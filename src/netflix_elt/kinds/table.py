@@ -25,6 +25,6 @@ class Analysis(Table):
 
 
 def build_table(job: BuildJob) -> BuildOutcome:
-    job.engine.replace_table(job.target, job.select_sql(job.full_context()))
+    job.engine.replace_table(job.target, job.select_sql(job.full_context()), audit=job.audit_before_publish())
     rows = job.engine.row_count(job.target)
     return BuildOutcome(rows=rows, inserted=rows)
