@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from netflix_elt.engine import Engine
+from netflix_elt.plan import command_builds
 from netflix_elt.registry import Registry
 from netflix_elt.results import NodeResult, RunResult
 from netflix_elt.sql import literal
@@ -78,7 +79,7 @@ class StateStore:
         return {spec.name for spec in registry if known.get(spec.name) != spec.fingerprint()}
 
     def record(self, run: RunResult) -> None:
-        if run.command == "test":
+        if not command_builds(run.command):
             return  # checks alone prove nothing about the built code
         known = self.fingerprints()
         for result in run.results:

@@ -20,6 +20,16 @@ COMMAND_KINDS: dict[str, frozenset[str]] = {
 }
 
 
+def command_builds(command: str) -> bool:
+    """Whether a command builds its nodes (``test`` only checks what is built)."""
+    return command != "test"
+
+
+def command_checks(command: str) -> bool:
+    """Whether a command runs the nodes' data-quality checks."""
+    return command in ("build", "test")
+
+
 @dataclass(frozen=True)
 class Plan:
     """The nodes of one command in a DAG; ephemeral models never appear (they are inlined)."""
@@ -30,11 +40,11 @@ class Plan:
 
     @property
     def builds(self) -> bool:
-        return self.command != "test"
+        return command_builds(self.command)
 
     @property
     def checks(self) -> bool:
-        return self.command in ("build", "test")
+        return command_checks(self.command)
 
     def blocked_by(self, name: str, results: Mapping[str, NodeResult]) -> str | None:
         """The first upstream node that failed or was skipped, if any: then ``name`` must be skipped."""

@@ -20,7 +20,7 @@ from netflix_elt.artifacts import StateStore, append_run_history, create_run_his
 from netflix_elt.config import Profile, load_profile, resolve_state_dir
 from netflix_elt.engine import Engine, open_engine
 from netflix_elt.executor import CheckRunner, NodeExecutor, OnEvent, RunSettings
-from netflix_elt.plan import Plan, make_plan
+from netflix_elt.plan import Plan, command_builds, command_checks, make_plan
 from netflix_elt.registry import Registry
 from netflix_elt.results import NodeResult, RunResult
 from netflix_elt.runner import Scheduler, run_plan
@@ -183,8 +183,8 @@ class Project:
             started_at=as_utc(run_started_at) if run_started_at else datetime.now(UTC),
             full_refresh=full_refresh,
             vars=vars or {},
-            build=command != "test",
-            checks=command in ("build", "test"),
+            build=command_builds(command),
+            checks=command_checks(command),
         )
         return NodeExecutor(self.engine, self.registry, settings, self.check_runner)
 

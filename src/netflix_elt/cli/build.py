@@ -63,9 +63,11 @@ def _command(command: str) -> Callable[..., None]:
             profile=profile,
             state_dir=state_dir,
         )
+        from netflix_elt.plan import command_checks
+
         with open_project(opts) as project:
             run = execute_with_progress(project, command, opts)
-            if command in ("build", "test"):
+            if command_checks(command):
                 from netflix_elt.quality import publish_validation
 
                 console.print(f"[dim]validation report: {publish_validation(project, run)[1]}[/dim]")
