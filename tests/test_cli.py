@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from framework import long_names, shop
-from netflix_elt.cli import app
+from netflix_elt.cli import app, common
 from netflix_elt.lineage import to_dot, to_mermaid
 from netflix_elt.project import PROJECT_ENV, Project
 from netflix_elt.registry import Registry
@@ -29,6 +29,9 @@ def cli(tmp_state_dir: Path, monkeypatch: pytest.MonkeyPatch):
     """``cli(*args, project='framework.shop')`` -> click Result; --state-dir is the test's."""
     monkeypatch.delenv("NETFLIX_ELT_STATE_DIR", raising=False)
     monkeypatch.delenv("NETFLIX_ELT_CONFIG_DIR", raising=False)
+    # rich fixes a console's width when COLUMNS is set as it is created (pytest-xdist workers set it)
+    for shared in (common.console, common.err_console):
+        monkeypatch.setattr(shared, "_width", 200)
     runner = CliRunner()
 
     def invoke(*args: str, project: str = "framework.shop"):
@@ -159,8 +162,26 @@ def test_build_exits_0_and_writes_artifacts(cli, shop_loaded: Path) -> None:
     run_results = json.loads((shop_loaded / "run_results.json").read_text())
     assert run_results["success"] is True and run_results["args"]["threads"] == 3
     again = cli("build", "--select", "state:modified")
-    assert again.exit_code == 0
+    assert again.exit_code == 0  # nothing modified is a state of the project, not bad input
+    assert "warning: nothing to do: --select 'state:modified' matches" in again.stderr
     assert json.loads((shop_loaded / "run_results.json").read_text())["results"] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (("build", "--select", "tag:no_such_tag"), "--select 'tag:no_such_tag' matches no node"),
+        (("build", "--select", "tag:nope nothing_*"), "'tag:nope', 'nothing_*' matched nothing"),
+        (("ls", "--select", "dim_*,tag:staging"), "its comma-joined terms have no node in common"),
+        (("build", "-s", "stg_orders", "--exclude", "stg_orders"), "minus --exclude 'stg_orders'"),
+        (("run", "--select", "country_names"), "matches 1 node(s), none of which `run` runs"),
+        (("graph", "--select", "kind:snapshot,tag:mart"), "--select 'kind:snapshot,tag:mart'"),
+        (("unit-test", "--select", "layer:raw,tag:mart"), "--select 'layer:raw,tag:mart'"),
+    ],
+)
+def test_a_selection_that_matches_nothing_is_bad_input(cli, args: tuple[str, ...], named: str) -> None:
+    """Not a silent exit 0: one line naming the selector, exit 2, and nothing was run."""
+    assert_one_line_error(cli(*args), named)
 
 
 def test_build_exits_1_when_a_model_fails(cli) -> None:
@@ -179,6 +200,29 @@ def test_sql_runs_a_query(cli, shop_loaded: Path) -> None:
         "sql", "SELECT CUSTOMER_ID FROM RAW.RAW_CUSTOMERS ORDER BY 1", "--format", "csv", "--limit", "2"
     )
     assert as_csv.stdout.splitlines() == ["CUSTOMER_ID", "1", "2"]
+
+
+def test_sql_and_show_say_when_the_limit_cuts_the_result(cli, shop_loaded: Path) -> None:
+    """The default limit (100) or a given one never cuts silently: stderr says how many rows were shown
+    and how to get them all; --limit 0 returns every row; a result of exactly the limit is not cut."""
+    product = "SELECT a.ORDER_ID FROM RAW.RAW_ORDERS a, RAW.RAW_ORDERS b, RAW.RAW_ORDERS c"  # 125 rows
+    cut = cli("sql", product, "--format", "csv")
+    assert cut.exit_code == 0, cut.output
+    assert len(cut.stdout.splitlines()) == 1 + 100
+    assert "showing the first 100 rows" in cut.stderr and "--limit 0" in cut.stderr
+    every = cli("sql", product, "--format", "csv", "--limit", "0")
+    assert every.exit_code == 0, every.output
+    assert len(every.stdout.splitlines()) == 1 + 125 and every.stderr == ""
+    exact = cli("sql", "SELECT ORDER_ID FROM RAW.RAW_ORDERS", "--format", "json", "--limit", "5")
+    assert len(json.loads(exact.stdout)) == 5 and exact.stderr == ""
+
+    assert cli("build").exit_code == 0
+    shown = cli("show", "stg_orders", "--format", "csv", "--limit", "2")
+    assert shown.exit_code == 0, shown.output
+    assert len(shown.stdout.splitlines()) == 1 + 2
+    assert "showing the first 2 rows" in shown.stderr
+    whole = cli("show", "stg_orders", "--format", "csv", "--limit", "0")
+    assert len(whole.stdout.splitlines()) == 1 + 5 and whole.stderr == ""
 
 
 @pytest.mark.parametrize("fmt", ["mermaid", "dot"])

@@ -136,7 +136,7 @@ def test_an_unknown_profile_says_where_it_looked(tmp_path: Path, monkeypatch: py
     assert error.message == "profile 'staging' not found"
     assert str(tmp_path / "extra") in (error.hint or "") and str(tmp_path / "configs") in (error.hint or "")
     assert "--profile" in (error.hint or "")
-    with pytest.raises(ConfigError, match=r"profile '.*missing\.toml' not found"):
+    with pytest.raises(ConfigError, match=r"profile file .*missing\.toml does not exist"):
         load_profile(str(tmp_path / "missing.toml"))
 
 

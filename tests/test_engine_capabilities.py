@@ -10,7 +10,6 @@ that changes any of them must fail here, loudly, before it fails in a model. See
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pandas as pd
@@ -18,8 +17,7 @@ import pytest
 import snowflake.snowpark.functions as F
 from snowflake.snowpark import DataFrame, Session, Window
 
-from netflix_elt.config import Profile
-from netflix_elt.engine import Engine, fakesnow_compat, open_engine
+from netflix_elt.engine import Engine, fakesnow_compat
 from netflix_elt.engine.functions import regexp_replace
 from netflix_elt.sql import dataframe_sql
 
@@ -38,11 +36,8 @@ MOVIES = {
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    engine = open_engine(Profile(), tmp_path_factory.mktemp("capabilities"))
-    engine.bootstrap()
-    yield engine
-    engine.close()
+def engine(module_engine: Engine) -> Engine:
+    return module_engine
 
 
 @pytest.fixture(scope="module")
@@ -335,12 +330,10 @@ def test_correlation_and_covariance(ratings: DataFrame) -> None:
 
 
 def test_median_and_percentiles(ratings: DataFrame) -> None:
-    row = ratings.agg(
-        F.median("RATING"), F.percentile_cont(0.25).within_group("RATING"), F.approx_percentile("RATING", 0.5)
-    ).collect()[0]
+    # APPROX_PERCENTILE is refused (its estimate is not Snowflake's): tests/test_engine_drift.py
+    row = ratings.agg(F.median("RATING"), F.percentile_cont(0.25).within_group("RATING")).collect()[0]
     assert row[0] == 3.75
     assert row[1] == 3.125
-    assert row[2] == pytest.approx(3.75, abs=0.5)
 
 
 def test_pivot(ratings: DataFrame) -> None:

@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 
 from netflix_elt.cli.load import register
 from netflix_elt.config import Profile
-from netflix_elt.engine import Engine, open_engine
+from netflix_elt.engine import Engine
+from netflix_elt.engine.base import CsvFile, CsvLanding
 from netflix_elt.engine.local import LocalEngine
 from netflix_elt.errors import LoadError
 from netflix_elt.loader import FileLoad, LoadSummary, landing, load_directory, precheck
@@ -66,14 +67,6 @@ MINI_RELEASE = {
     "tags.csv": "userId,movieId,tag,timestamp\n1,1,pixar,964982705\n",
     "links.csv": "movieId,imdbId,tmdbId\n1,0114709,862\n2,0113497,8844\n",
 }
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    engine = open_engine(Profile(), tmp_path / "state")
-    engine.bootstrap()
-    yield engine
-    engine.close()
 
 
 class _UntouchedEngine:
@@ -125,7 +118,7 @@ def test_movielens_small_loads_every_row_byte_exact(engine: Engine, movielens_sm
     for table, count in SMALL_COUNTS.items():
         assert _count(engine, table) == count
     assert _count(engine, "LOAD_REJECTS", "ELT_META") == 0
-    assert summary.ignored == ("README.txt",)
+    assert [entry.name for entry in summary.ignored] == ["README.txt"]
     # _FILE_ROW_NUMBER is the line number: the header is line 1.
     assert _rows(
         engine, "SELECT MIN(_FILE_ROW_NUMBER), MAX(_FILE_ROW_NUMBER) FROM MOVIELENS.RAW.RAW_RATINGS"
@@ -286,7 +279,11 @@ def test_increment_directory_loads_its_files_and_ignores_the_rest(engine: Engine
         "RAW_TAGS": 1,
         "RAW_LINKS": 0,
     }
-    assert summary.ignored == ("README.txt", "_increment.json", "nested")
+    assert [(entry.name, entry.reason) for entry in summary.ignored] == [
+        ("README.txt", "not a MovieLens file name"),
+        ("_increment.json", "not a MovieLens file name"),
+        ("nested", "a directory (subdirectories are not read)"),
+    ]
     assert _count(engine, "RAW_RATINGS") == 2
     assert summary.to_dict()["totals"]["rows_loaded"] == 3
 
@@ -357,21 +354,10 @@ def test_wrong_header_names_file_expected_and_found(tmp_path: Path) -> None:
     assert "'user,movie,rating,timestamp'" in message and "'userId,movieId,rating,timestamp'" in message
 
 
-def test_non_utf8_bytes_name_file_line_and_offset(tmp_path: Path) -> None:
-    source = tmp_path / "d"
-    source.mkdir()
-    body = b"movieId,title,genres\r\n1,Toy Story (1995),Comedy\r\n2,Mis\xe9rables (1995),Drama\r\n"
-    (source / "movies.csv").write_bytes(body)
-    offset = body.index(b"\xe9")
-    message = _load_error(source)
-    assert "movies.csv" in message
-    assert "0xe9" in message and "line 3" in message and f"byte offset {offset}" in message
-
-
 def test_bad_quoting_and_empty_file(tmp_path: Path) -> None:
     unclosed = 'userId,movieId,tag,timestamp\n1,1,"open,1\n2,2,x,2\n'
     message = _load_error(_write_release(tmp_path / "q", {"tags.csv": unclosed}))
-    assert "tags.csv" in message and "record starting on line 2 is never closed" in message
+    assert "tags.csv" in message and "quoted field opened on line 2 is never closed" in message
     trailing = 'userId,movieId,tag,timestamp\n1,1,ok,1\n1,2,"a"b,1\n'
     message = _load_error(_write_release(tmp_path / "t", {"tags.csv": trailing}))
     assert "tags.csv" in message and "line 3: text follows the closing quote of a field" in message
@@ -426,10 +412,10 @@ def test_cli_error_is_one_red_line_and_exit_2(tmp_path: Path) -> None:
 
 
 def test_cli_exits_1_when_a_file_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(self: LocalEngine, local_file: Path, **kwargs: Any) -> int:
-        raise RuntimeError(f"warehouse unavailable for {local_file.name}")
+    def refuse(self: LocalEngine, file: CsvFile) -> CsvLanding:
+        raise RuntimeError(f"warehouse unavailable for {file.path.name}")
 
-    monkeypatch.setattr(LocalEngine, "copy_csv_file", refuse)
+    monkeypatch.setattr(LocalEngine, "land_csv_file", refuse)
     source = _write_release(tmp_path / "release", MINI_RELEASE)
     result = _cli("load", "--source", str(source), "--state-dir", str(tmp_path / "state"))
     assert result.exit_code == 1
@@ -457,7 +443,11 @@ def test_every_statement_the_loader_runs_is_snowflake_sql(engine: Engine, tmp_pa
         "DELETE FROM MOVIELENS.RAW.RAW_RATINGS",
     ):
         assert any(start.startswith(expected) for start in starts), expected
-    assert any(s.startswith("UPDATE ") for s in statements)
+    # Line numbers of multi-line records and blank lines come from the record map, in the same INSERT.
+    assert any("LEFT JOIN" in s and "RECORD_MAP__SCRATCH_" in s for s in statements)
+    assert any(
+        s.startswith("ALTER TABLE MOVIELENS.ELT_META.LOAD_LOG ADD COLUMN IF NOT EXISTS") for s in statements
+    )
     assert any("INTO MOVIELENS.ELT_META.LOAD_REJECTS" in s for s in statements)
 
 
@@ -478,20 +468,29 @@ def test_snowflake_put_and_copy_statements_parse(tmp_path: Path) -> None:
 
     profile = Profile(name="sf", engine="snowflake", snowflake=SnowflakeSettings(warehouse="WH"))
     engine = Recording(profile, tmp_path)
-    landed = engine.copy_csv_file(
-        Path("/data/ml 25m/ratings.csv"),
-        stage="MOVIELENS.ELT_META.MOVIELENS_LOAD_STAGE",
-        stage_path="b1/RAW_RATINGS",
-        file_format="MOVIELENS.ELT_META.MOVIELENS_CSV_V1",
-        landing="MOVIELENS.ELT_META.LANDING",
-        columns=["FILE_ROW_NUMBER", "F1", "F2", "F3", "F4", "F5"],
+    spec = FILES_BY_NAME["ratings.csv"]
+    landed = engine.land_csv_file(
+        CsvFile(
+            Path("/data/ml 25m/ratings.csv"),
+            schema="ELT_META",
+            hint="LANDING_RAW_RATINGS",
+            empty_select_sql=landing.landing_select_sql(spec),
+            columns=landing.landing_columns(spec),
+            stage="MOVIELENS.ELT_META.MOVIELENS_LOAD_STAGE",
+            stage_path="b1/RAW_RATINGS",
+            file_format="MOVIELENS.ELT_META.MOVIELENS_CSV_V1",
+        )
     )
 
-    assert landed == 12
-    put, copy = engine.statements
+    # Snowflake lands into a scratch table with PUT + COPY INTO; the COPY's count is the records landed.
+    assert landed.records == 12 and not landed.is_view
+    assert landed.name.startswith("MOVIELENS.ELT_META.LANDING_RAW_RATINGS__SCRATCH_")
+    create, put, copy = engine.statements
+    assert create.startswith(f"CREATE TEMPORARY TABLE {landed.name} AS SELECT")
     assert put.startswith(
         "PUT 'file:///data/ml 25m/ratings.csv' @MOVIELENS.ELT_META.MOVIELENS_LOAD_STAGE/b1/"
     )
+    assert f"COPY INTO {landed.name} (FILE_ROW_NUMBER, F1, F2, F3, F4, F5)" in copy
     assert "SELECT METADATA$FILE_ROW_NUMBER, $1, $2, $3, $4, $5 FROM" in copy
     for statement in engine.statements:
         sqlglot.parse_one(statement, read="snowflake", error_level=sqlglot.ErrorLevel.RAISE)
@@ -543,14 +542,19 @@ def test_precheck_does_not_depend_on_chunk_boundaries(
     assert reference.records == 8 and reference.line_offsets == ((4, 1), (9, 3))
 
 
-def test_precheck_reports_bad_utf8_across_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_precheck_finds_bad_utf8_across_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "movies.csv"
-    body = "movieId,title,genres\n1,Señor (1999),Drama\n".encode() + b"2,Bad \xff title,Drama\n"
+    body = "movieId,title,genres\n1,Señor (1999),Drama\n".encode() + b"2,Bad \xff title,Drama\n3,Ok,Drama\n"
     path.write_bytes(body)
     offset = body.index(b"\xff")
     monkeypatch.setattr(precheck, "CHUNK_BYTES", 5)
-    with pytest.raises(LoadError, match=rf"0xff at line 3 \(byte offset {offset}\)"):
-        check_file(FILES_BY_NAME["movies.csv"], path)
+    check = check_file(FILES_BY_NAME["movies.csv"], path)
+
+    assert check.records == 3
+    assert check.bad_records == (
+        precheck.BadRecord(3, 3, f"invalid UTF-8 byte 0xff at byte offset {offset}"),
+    )
+    assert check.repairs == ((offset, 1),)
 
 
 # -- scale (run with -m slow) --------------------------------------------------------------------

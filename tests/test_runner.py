@@ -7,14 +7,28 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
+import snowflake.snowpark.functions as F
 
 from framework import failing, parallel, shop, undeclared_read
 from framework.helpers import registry_of
 from framework.versions import v1, v2
-from netflix_elt import Table, model
+from netflix_elt import Table, model, source
 from netflix_elt.artifacts import RUN_HISTORY_COLUMNS, StateStore
+from netflix_elt.declare import spec_of
+from netflix_elt.engine.worktables import find_work_tables
 from netflix_elt.registry import Registry
 from netflix_elt.runner import run_plan
+
+# What a build of framework.failing ends with.
+FAILING_COUNTS = {
+    "success": 3,
+    "warn": 0,
+    "error": 3,
+    "skipped": 2,
+    "up_to_date": 0,
+    "not_due": 0,
+    "cancelled": 0,
+}
 
 
 def statuses(run) -> dict[str, str]:
@@ -87,7 +101,7 @@ def test_a_failure_skips_everything_downstream_while_other_branches_go_on(make_p
     assert "returned int, not a Snowpark DataFrame" in results["NOT_A_FRAME"].message
     assert results["NOT_A_FRAME"].message.startswith("model NOT_A_FRAME (")
     assert results["RAISES"].message == "model RAISES: boom: the model's own bug"
-    assert run.counts() == {"success": 3, "warn": 0, "error": 3, "skipped": 2}
+    assert run.counts() == FAILING_COUNTS
     assert not run.success
     assert project.engine.object_type(project.relation("after_bad")) is None
     assert project.table("doubled_sum").collect()[0]["TOTAL"] == 12
@@ -172,17 +186,18 @@ def test_a_failed_error_check_fails_the_node_and_skips_downstream(make_project) 
     }
     results = run.by_name()
     assert results["STRICT"].message == (
-        "1 blocking check(s) failed: strict_check; not published, the previous table is kept"
+        "1 blocking check(s) failed: strict_check; no table was published (there was no previous one)"
     )
     assert results["LENIENT"].message == "1 check(s) warned"
     assert results["STRICT"].checks == [{"name": "strict_check", "severity": "error", "success": False}]
     # Tables are checked while built aside (write-audit-publish): STRICT was never published.
+    owner = project.engine.owner
     assert sorted(calls) == [
-        ("LENIENT", "MOVIELENS.ANALYTICS.LENIENT__BUILD"),
-        ("STRICT", "MOVIELENS.ANALYTICS.STRICT__BUILD"),
+        ("LENIENT", f"MOVIELENS.ANALYTICS.LENIENT__BUILD_{owner}"),
+        ("STRICT", f"MOVIELENS.ANALYTICS.STRICT__BUILD_{owner}"),
     ]
     assert project.engine.object_type("MOVIELENS.ANALYTICS.STRICT") is None
-    assert project.engine.object_type("MOVIELENS.ANALYTICS.STRICT__BUILD") is None
+    assert find_work_tables(project.engine) == []
     assert project.engine.object_type("MOVIELENS.ANALYTICS.LENIENT") == "TABLE"
 
 
@@ -197,11 +212,12 @@ def test_a_table_failing_its_checks_keeps_the_previous_build(make_project) -> No
     project.engine.execute(f"INSERT INTO {strict} SELECT N + 1000, 'marker' FROM {strict} LIMIT 1")
     failing_runner, _ = fake_checks({"error"})
     project.use_check_runner(failing_runner)
-    run = project.build()
+    run = project.build(full_refresh=True)  # nothing changed: without it STRICT would be up to date
     assert statuses(run)["STRICT"] == "error" and statuses(run)["AFTER_STRICT"] == "skipped"
     assert run.by_name()["STRICT"].rows == built  # what was built aside and refused
+    assert run.by_name()["STRICT"].message.endswith("; not published, the previous table is kept")
     assert project.engine.row_count(strict) == built + 1  # what readers still see: the previous table
-    assert project.engine.object_type(f"{strict}__BUILD") is None
+    assert find_work_tables(project.engine) == []
 
 
 def test_checks_run_in_build_and_test_but_not_in_run(make_project) -> None:
@@ -253,7 +269,7 @@ def test_artifacts_describe_the_project_and_the_run(make_project, tmp_state_dir)
     results = json.loads((tmp_state_dir / "run_results.json").read_text())
     assert results["run_id"] == run.run_id and results["command"] == "build"
     assert results["success"] is False
-    assert results["counts"] == {"success": 3, "warn": 0, "error": 3, "skipped": 2}
+    assert results["counts"] == FAILING_COUNTS
     assert results["args"]["run_started_at"] == "2024-01-01T00:00:00+00:00"
     assert 0 <= results["elapsed_seconds"] < 3600  # wall-clock time, not time since run_started_at
     by_name = {r["name"]: r for r in results["results"]}
@@ -286,6 +302,28 @@ def test_run_history_gets_one_row_per_node_per_run(make_project) -> None:
 
 
 # -- state:modified -----------------------------------------------------------------------------
+def test_a_runs_last_node_sees_the_whole_run_in_run_history(make_project) -> None:
+    """A ``runs_last`` model reading RUN_HISTORY starts after every other node, even with threads to
+    spare and although it reads only a source; failed and skipped nodes do not skip it, and their rows
+    (skipped ones too) are there when it runs."""
+    run_history = source("RUN_HISTORY", layer="meta")
+
+    @model(Table(), runs_last=True)
+    def run_report(run_history):
+        return run_history.group_by("RUN_ID").agg(F.count(F.lit(1)).alias("NODES"))
+
+    failing_nodes = [spec_of(v) for v in vars(failing).values() if spec_of(v) is not None]
+    project = make_project(Registry([*failing_nodes, spec_of(run_history), spec_of(run_report)]))
+    plan = project.plan("build")
+    assert plan.order[-1] == "RUN_REPORT" and plan.dag.upstream("RUN_REPORT") == set(plan.order[:-1])
+    run = project.build(threads=3)
+    assert statuses(run)["RUN_REPORT"] == "success"
+    assert {"error", "skipped"} <= set(statuses(run).values())
+    assert run.results[-1].name == "RUN_REPORT"
+    counted = project.table("run_report").filter(F.col("RUN_ID") == run.run_id).collect()
+    assert counted[0]["NODES"] == len(run.results) - 1  # every node of the run but itself
+
+
 def test_state_modified_finds_edited_models(make_project, tmp_state_dir) -> None:
     first = make_project(v1)
     assert first.plan("build", ["state:modified"]).order == [

@@ -5,7 +5,9 @@ SNOWFLAKE_PRIVATE_KEY_FILE; optionally SNOWFLAKE_WAREHOUSE, default COMPUTE_WH, 
 
     .venv/bin/python -m pytest -m snowflake tests/test_snowflake_live.py
 
-Each run builds into its own database (NETFLIX_ELT_TEST_<random>) and drops it at the end.
+Each run builds into its own database (NETFLIX_ELT_TEST_<random>) and drops it at the end. ``make
+test-snowflake`` runs these together with the live tier of the MovieLens end-to-end test
+(tests/wire/test_end_to_end.py, which also needs SNOWFLAKE_ROLE).
 """
 
 from __future__ import annotations

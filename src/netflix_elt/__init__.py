@@ -12,12 +12,18 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
+    "Aggregate": "netflix_elt.kinds",
     "Analysis": "netflix_elt.kinds",
     "Ephemeral": "netflix_elt.kinds",
     "Incremental": "netflix_elt.kinds",
     "Snapshot": "netflix_elt.kinds",
     "Table": "netflix_elt.kinds",
     "View": "netflix_elt.kinds",
+    "count_of": "netflix_elt.kinds",
+    "max_of": "netflix_elt.kinds",
+    "min_of": "netflix_elt.kinds",
+    "sum_of": "netflix_elt.kinds",
+    "column": "netflix_elt.contracts",
     "ModelContext": "netflix_elt.declare",
     "model": "netflix_elt.declare",
     "seed": "netflix_elt.declare",

@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from netflix_elt.engine import Engine
+from netflix_elt.files import write_text_atomic
 from netflix_elt.plan import command_builds
 from netflix_elt.registry import Registry
 from netflix_elt.results import NodeResult, RunResult
-from netflix_elt.sql import literal
+from netflix_elt.sql import fqn, literal
 
 RUN_HISTORY = "RUN_HISTORY"
 RUN_HISTORY_COLUMNS = {
@@ -39,7 +40,7 @@ def manifest(registry: Registry, engine_schemas: Any, database: str) -> dict[str
         schema = getattr(engine_schemas, spec.layer)
         nodes[spec.name] = {
             "kind": spec.kind_name,
-            "relation": f"{database}.{schema}.{spec.name}" if spec.materialized else None,
+            "relation": fqn(database, schema, spec.name) if spec.materialized else None,
             "layer": spec.layer,
             "depends_on": list(spec.depends_on),
             "tags": sorted(spec.tags),
@@ -47,17 +48,32 @@ def manifest(registry: Registry, engine_schemas: Any, database: str) -> dict[str
             "location": spec.location,
             "config": spec.kind.model_dump(mode="json"),
             "checks": len(spec.checks),
+            "columns": _contract_columns(spec),
             "fingerprint": spec.fingerprint(),
         }
     return {"generated_at": datetime.now(UTC).isoformat(), "database": database, "nodes": nodes}
 
 
+def _contract_columns(spec: Any) -> list[dict[str, Any]] | None:
+    """The model's contract as the manifest lists it (None when it declares none)."""
+    if spec.contract is None:
+        return None
+    return [
+        {
+            "name": c.name,
+            "type": c.type,
+            "nullable": c.nullable,
+            "key": c.key,
+            "run_dependent": c.run_dependent,
+            "description": c.description,
+        }
+        for c in spec.contract.columns
+    ]
+
+
 def write_json(path: Path, payload: dict[str, Any]) -> None:
-    """Write atomically (temp file + rename) so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(path.suffix + ".partial")
-    partial.write_text(json.dumps(payload, indent=2, default=str), encoding="utf-8")
-    partial.replace(path)
+    """Write ``payload`` as indented JSON, atomically (a reader never sees half a file)."""
+    write_text_atomic(path, json.dumps(payload, indent=2, default=str))
 
 
 def read_json(path: Path) -> dict[str, Any]:

@@ -11,17 +11,23 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from netflix_elt.cadence import validate_cron
+from netflix_elt.contracts import Contract, ContractColumn, column
 from netflix_elt.errors import ProjectError
+from netflix_elt.fingerprint import code_fingerprint
 from netflix_elt.kinds import Kind, Seed, Source, Table
 
 if TYPE_CHECKING:
     from snowflake.snowpark import DataFrame
+
+    from netflix_elt.changes import ChangeReader
 
 CONTEXT_PARAMETER = "ctx"
 LAYERS = ("raw", "staging", "analytics", "snapshots", "analysis", "meta")
@@ -42,6 +48,11 @@ class ModelSpec:
     checks: tuple[Any, ...] = ()
     location: str = ""
     extra_fingerprint: str = ""
+    contract: Contract | None = None
+    # A cron cadence (UTC): built at most once per slot; not part of the fingerprint (it says when, not what).
+    cron: str | None = None
+    # Built after every other node of a run that it does not feed (see plan.make_plan).
+    runs_last: bool = False
 
     @property
     def kind_name(self) -> str:
@@ -71,17 +82,23 @@ class ModelSpec:
         return self.func is not None and CONTEXT_PARAMETER in inspect.signature(self.func).parameters
 
     def fingerprint(self) -> str:
-        """A hash of the model's code and configuration; ``state:modified`` compares it between runs."""
-        source = inspect.getsource(self.func) if self.func is not None else ""
+        """A hash of the model's code and configuration; ``state:modified`` compares it between runs.
+
+        The code counts as its syntax (comments, docstrings and formatting do not) together with the
+        helpers, constants and classes it uses from its own project package (see
+        :mod:`netflix_elt.fingerprint`).
+        """
         payload = json.dumps(
             {
-                "source": source,
+                "code": code_fingerprint(self.func) if self.func is not None else "",
                 "kind": self.kind.name,
                 "config": self.kind.model_dump(mode="json"),
                 "layer": self.layer,
                 "tags": sorted(self.tags),
                 "checks": [repr(check) for check in self.checks],
                 "extra": self.extra_fingerprint,
+                "contract": repr(self.contract) if self.contract else None,
+                **({"runs_last": True} if self.runs_last else {}),  # absent: older fingerprints stand
             },
             sort_keys=True,
         )
@@ -95,6 +112,10 @@ class ModelContext:
     ``is_incremental`` is true when an incremental model merges into an existing table;
     ``high_water_mark`` is then the target's maximum ``incremental_column`` minus the lookback
     window (None on a full build); ``this`` is the existing target as a DataFrame (or None).
+
+    An incremental model that declares ``changes_of`` reads, in an incremental build, the rows those
+    inputs gained (``inserted``) and lost (``deleted``) since it last consumed them (see
+    :mod:`netflix_elt.changes`).
     """
 
     model: str
@@ -103,6 +124,35 @@ class ModelContext:
     high_water_mark: Any = None
     this: DataFrame | None = None
     vars: dict[str, Any] = field(default_factory=dict)
+    changes: ChangeReader | None = field(default=None, repr=False)
+    changes_of: tuple[str, ...] = ()
+    # Inputs replaced by other rows for this call (an aggregate's change terms); upper-case names.
+    overrides: dict[str, DataFrame] = field(default_factory=dict, repr=False)
+
+    def inserted(self, name: str) -> DataFrame:
+        """The rows input ``name`` gained since this model last consumed it (updated rows: new images)."""
+        return self._changes(name, "inserted")
+
+    def deleted(self, name: str) -> DataFrame:
+        """The rows input ``name`` lost since this model last consumed it (updated rows: old images)."""
+        return self._changes(name, "deleted")
+
+    def _changes(self, name: str, which: str) -> DataFrame:
+        key = name.upper()
+        if key not in self.changes_of:
+            raise ProjectError(
+                f"reads the changes of {key}, which its kind does not declare in changes_of",
+                where=f"model {self.model}",
+                hint=f"add '{name.lower()}' to Incremental(changes_of=...)",
+            )
+        if self.changes is None:
+            raise ProjectError(
+                f"asked for the changes of {key} in a full build",
+                where=f"model {self.model}",
+                hint="read ctx.inserted()/ctx.deleted() only when ctx.is_incremental",
+            )
+        sql = self.changes.inserted_sql(key) if which == "inserted" else self.changes.deleted_sql(key)
+        return self.changes.frame(sql)
 
 
 def model(
@@ -113,17 +163,26 @@ def model(
     tags: Iterable[str] = (),
     checks: Iterable[Any] = (),
     description: str | None = None,
+    columns: Iterable[ContractColumn] | None = None,
+    cron: str | None = None,
+    runs_last: bool = False,
 ) -> Callable[[Callable[..., DataFrame]], Callable[..., DataFrame]]:
     """Declare a function as a model. The function is returned unchanged (still callable in tests).
 
     ``layer`` is one of raw, staging, analytics, snapshots, analysis (default: the kind's layer).
+    ``columns`` is the model's contract (see :mod:`netflix_elt.contracts`), enforced on every build. ``cron`` (UTC, five
+    fields) is its cadence: ``build`` rebuilds it at most once per slot (see :mod:`netflix_elt.cadence`).
+    ``runs_last``: build it after every other node of the run that does not read it, whatever their
+    outcome (a model about the run itself, such as one over ``RUN_HISTORY``).
     """
     chosen = kind if kind is not None else Table()
 
     def decorate(func: Callable[..., DataFrame]) -> Callable[..., DataFrame]:
         parameters = [p for p in inspect.signature(func).parameters if p != CONTEXT_PARAMETER]
+        model_name = (name or func.__name__).upper()
+        owner = f"model {model_name} ({_location_of(func)})"
         spec = ModelSpec(
-            name=(name or func.__name__).upper(),
+            name=model_name,
             kind=chosen,
             func=func,
             depends_on=tuple(p.upper() for p in parameters),
@@ -134,6 +193,9 @@ def model(
             description=description if description is not None else inspect.getdoc(func) or "",
             checks=tuple(checks),
             location=_location_of(func),
+            contract=_contract(chosen, columns, owner),
+            cron=validate_cron(cron, f"model {func.__name__} ({_location_of(func)})") if cron else None,
+            runs_last=runs_last,
         )
         setattr(func, SPEC_ATTRIBUTE, spec)
         return func
@@ -144,17 +206,35 @@ def model(
 def seed(
     name: str,
     path: str | Path,
-    column_types: dict[str, str],
+    column_types: dict[str, str] | None = None,
     *,
+    columns: Iterable[ContractColumn] | None = None,
     layer: str | None = None,
     tags: Iterable[str] = (),
     checks: Iterable[Any] = (),
     description: str = "",
 ) -> ModelSpec:
-    """Declare a CSV shipped with the package (``path`` relative to the calling module) as a table."""
+    """Declare a CSV shipped with the package (``path`` relative to the calling module) as a table.
+
+    Its columns are typed by either ``column_types`` ({column: Snowflake type}; the contract is derived
+    from it: every column nullable, no key) or ``columns`` (a full contract, as ``@model`` takes it).
+    """
     caller = _caller_file()
+    location = _caller_location()
+    owner = f"seed {name.upper()} ({location})"
+    if (column_types is None) == (columns is None):
+        raise ProjectError(
+            "a seed needs exactly one of column_types= and columns=",
+            where=owner,
+            hint="columns=[column(...), ...] also declares nullability and the key",
+        )
+    if columns is not None:
+        contract = Contract.of(columns, owner=owner)
+    else:
+        assert column_types is not None
+        contract = Contract.of((column(k, v) for k, v in column_types.items()), owner=owner)
     csv_path = (Path(caller).parent / path).resolve()
-    kind = Seed(path=str(csv_path), column_types={k.upper(): v for k, v in column_types.items()})
+    kind = Seed(path=str(csv_path), column_types={c.name: c.type for c in contract.columns})
     content_hash = hashlib.sha256(csv_path.read_bytes()).hexdigest() if csv_path.is_file() else "missing"
     return ModelSpec(
         name=name.upper(),
@@ -165,8 +245,9 @@ def seed(
         tags=frozenset(tags),
         description=description,
         checks=tuple(checks),
-        location=_caller_location(),
+        location=location,
         extra_fingerprint=content_hash,
+        contract=contract,
     )
 
 
@@ -177,12 +258,22 @@ def source(
     loaded_at: str | None = None,
     warn_after_hours: float | None = None,
     error_after_hours: float | None = None,
+    run_dependent: Iterable[str] = (),
     tags: Iterable[str] = (),
     checks: Iterable[Any] = (),
     description: str = "",
 ) -> ModelSpec:
-    """Declare a raw table that something outside the graph loads, with an optional freshness rule."""
-    kind = Source(loaded_at=loaded_at, warn_after_hours=warn_after_hours, error_after_hours=error_after_hours)
+    """Declare a raw table that something outside the graph loads, with an optional freshness rule.
+
+    ``run_dependent`` lists the columns the load fills with its own values (batch id, file path; the
+    ``loaded_at`` column is one already), which ``netflix-elt diff`` leaves out.
+    """
+    kind = Source(
+        loaded_at=loaded_at,
+        warn_after_hours=warn_after_hours,
+        error_after_hours=error_after_hours,
+        run_dependent=tuple(run_dependent),
+    )
     return ModelSpec(
         name=name.upper(),
         kind=kind,
@@ -194,6 +285,13 @@ def source(
         checks=tuple(checks),
         location=_caller_location(),
     )
+
+
+def _contract(kind: Kind, columns: Iterable[ContractColumn] | None, owner: str) -> Contract | None:
+    if columns is None:
+        return None
+    declared = Contract.of(columns, owner=owner)  # validated before the kind looks at it
+    return Contract.of(kind.contract_columns(list(declared.columns), owner), owner=owner)
 
 
 def spec_of(obj: object) -> ModelSpec | None:
@@ -211,16 +309,16 @@ def _check_layer(layer: str, where: str) -> str:
 
 
 def _location_of(func: Callable[..., Any]) -> str:
-    try:
-        return f"{inspect.getsourcefile(func)}:{inspect.getsourcelines(func)[1]}"
-    except (OSError, TypeError):
-        return func.__qualname__
+    """``file:line`` of a function's definition (its first decorator), from its code object: reading the
+    source to find it would tokenize every module of a project at import."""
+    code = getattr(func, "__code__", None)
+    return f"{code.co_filename}:{code.co_firstlineno}" if code is not None else func.__qualname__
 
 
 def _caller_file() -> str:
-    return inspect.stack(context=0)[2].filename
+    return sys._getframe(2).f_code.co_filename
 
 
 def _caller_location() -> str:
-    frame = inspect.stack(context=0)[2]
-    return f"{frame.filename}:{frame.lineno}"
+    frame = sys._getframe(2)
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}"

@@ -23,9 +23,21 @@ class NetflixEltError(Exception):
         text = f"{self.where}: {self.message}" if self.where else self.message
         return f"{text} ({self.hint})" if self.hint else text
 
+    def locate(self, where: str) -> NetflixEltError:
+        """Name ``where`` (a model, the query) unless the error already names its subject; returns self."""
+        if self.where is None:
+            self.where = where
+            self.args = (self.render(),)
+        return self
+
 
 class ConfigError(NetflixEltError):
     """A profile or configuration file is invalid."""
+
+
+class UnsafeNameError(NetflixEltError, ValueError):
+    """A name that cannot be written into SQL as a plain identifier (it would need quoting, or it
+    would change the statement): refused before any statement holding it is run."""
 
 
 class ProjectError(NetflixEltError):
@@ -40,5 +52,14 @@ class ModelError(NetflixEltError):
     """A model failed while it was being built."""
 
 
+class SqlError(NetflixEltError):
+    """A statement the warehouse (or the embedded engine's translation) rejected; the caller names its
+    subject with :meth:`NetflixEltError.locate` (the model, the query, the check)."""
+
+
 class LoadError(NetflixEltError):
     """Raw input files cannot be loaded."""
+
+
+class Cancelled(NetflixEltError):
+    """The command was cancelled (Ctrl-C) before a statement could run; see ``engine.cancellation``."""

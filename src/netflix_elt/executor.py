@@ -8,28 +8,35 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from netflix_elt.changes import change_table
 from netflix_elt.declare import CONTEXT_PARAMETER, ModelContext, ModelSpec
-from netflix_elt.errors import ModelError, NetflixEltError
+from netflix_elt.errors import ModelError, NetflixEltError, SqlError
 from netflix_elt.kinds import BuildJob, BuildOutcome
 from netflix_elt.registry import Registry
-from netflix_elt.results import NodeResult
+from netflix_elt.results import LEFT_AS_IS, NodeResult
 from netflix_elt.sql import referenced_tables
 
 if TYPE_CHECKING:
     from snowflake.snowpark import DataFrame, Session
 
     from netflix_elt.engine import Engine
+    from netflix_elt.freshness import Decision
+    from netflix_elt.tracking import DeltaScope, RunTracker
+    from netflix_elt.versions import NodeState
 
 
 class CheckRunner(Protocol):
     """Runs a node's data-quality checks against its built table; returns one dict per check with at
-    least ``severity`` ('error' or 'warn') and ``success``."""
+    least ``severity`` ('error' or 'warn') and ``success``. With ``delta`` (the rows this build changed),
+    the checks that are exact on changed rows may run on them alone (see ``quality.delta``)."""
 
-    def __call__(self, spec: ModelSpec, target: str) -> list[dict[str, Any]]: ...
+    def __call__(
+        self, spec: ModelSpec, target: str, delta: DeltaScope | None = None
+    ) -> list[dict[str, Any]]: ...
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,7 @@ class RunSettings:
     vars: dict[str, Any] = field(default_factory=dict)
     build: bool = True
     checks: bool = False
+    forced: frozenset[str] = frozenset()  # nodes named in --select: built even when up to date
 
 
 class NodeExecutor:
@@ -54,34 +62,45 @@ class NodeExecutor:
         registry: Registry,
         settings: RunSettings,
         check_runner: CheckRunner | None = None,
+        tracker: RunTracker | None = None,
     ) -> None:
         self.engine = engine
         self.registry = registry
         self.settings = settings
         self.check_runner = check_runner
+        self.tracker = tracker  # data versions (commands that build); None: build everything selected
 
     def target_of(self, name: str) -> str:
         return self.engine.fqn(self.registry.schema_of(name, self.engine.profile.schemas), name)
 
     def execute(self, name: str) -> NodeResult:
-        """Build (and/or check) one node; never raises for a model's own failure."""
+        """Build (and/or check) one node, or leave it as it is when it is up to date or not due; never
+        raises for a model's own failure."""
         spec = self.registry[name]
         result = NodeResult(
             name=spec.name, kind=spec.kind_name, status="success", fingerprint=spec.fingerprint()
         )
         result.started_at = datetime.now(UTC)
         clock = time.perf_counter()
-        checks = bool(self.settings.checks and spec.checks and self.check_runner)
         with self.engine.recording() as statements:
             try:
-                job = self._job(spec)
-                if checks:
-                    job.audit = lambda relation: self._audit(result, spec, relation)
-                if self.settings.build:
-                    self._apply(result, spec.kind.build(job))
-                if checks and not job.audited and result.passed:
-                    self._judge_checks(result, self._check(spec, self.target_of(name)))
+                decision = self.tracker.decide(spec) if self.tracker and self.settings.build else None
+                if decision is not None and decision.action in LEFT_AS_IS:
+                    result.status, result.message = decision.action, decision.reason  # type: ignore[assignment]
+                    if decision.refs_advanced:
+                        self._advance_checked_refs(spec, decision)
+                elif decision is not None and decision.action == "check":
+                    self._recheck(result, spec, decision)
+                else:
+                    job = self._job(spec, decision)
+                    try:
+                        self._build(result, spec, decision, job)
+                    finally:
+                        for table in job.scratch:
+                            self.engine.drop_scratch_table(table)
             except NetflixEltError as exc:
+                if isinstance(exc, SqlError):  # e.g. SQL the embedded engine refuses to translate
+                    exc.locate(f"model {spec.name}")
                 result.status, result.message, result.error = "error", exc.render(), exc
             except Exception as exc:  # a warehouse error inside the model's SQL
                 result.status, result.message = "error", f"model {spec.name}: {first_line(exc)}"
@@ -91,14 +110,104 @@ class NodeExecutor:
         result.seconds = round(time.perf_counter() - clock, 4)
         return result
 
+    def _build(self, result: NodeResult, spec: ModelSpec, decision: Decision | None, job: BuildJob) -> None:
+        checks = bool(self.settings.checks and spec.checks and self.check_runner)
+        tracker = self.tracker if decision is not None else None
+        before = tracker.versions.get(spec.name) if tracker else None
+        if checks:
+            job.audit = lambda relation: self._audit(result, spec, relation)
+        if decision is not None and decision.reason not in ("full refresh", "never built"):
+            job.notes.append(decision.reason)
+        if not self.settings.build:
+            if checks:
+                self._judge_checks(result, self._check(spec, self.target_of(spec.name)))
+            return
+        try:
+            outcome = spec.kind.build(job)
+        except BaseException:
+            if tracker is not None:
+                tracker.restore(job.written_along)  # harmless if the write did commit
+            raise
+        self._apply(result, outcome)
+        if job.notes and spec.kind_name != "source":
+            note = "; ".join(job.notes)
+            result.message = f"{note}; {result.message}" if result.message else note
+        state = tracker.built_state(spec, decision, outcome, job.change_log) if tracker and decision else None
+        if checks and not job.audited and result.passed:
+            delta = None
+            if tracker and state is not None:
+                delta = self._delta(spec, decision, before, state, job, outcome)
+            self._judge_checks(result, self._check(spec, self.target_of(spec.name), delta))
+        if tracker is None or state is None or decision is None:
+            return
+        ran_checks = checks and (job.audited or bool(result.checks))
+        if ran_checks:
+            state = tracker.checked_state(state, decision, result.status, _clean(result.checks))
+        if result.status == "error" and not job.state_committed:
+            return  # nothing was published (write-audit-publish) or written: the old state stands
+        tracker.put(state, save=ran_checks or not job.state_committed)
+
+    def _recheck(self, result: NodeResult, spec: ModelSpec, decision: Decision) -> None:
+        """Nothing to build: run the checks on the table as it is (the version they never ran on, or
+        the models they read changed)."""
+        assert self.tracker is not None
+        if self.check_runner is not None:
+            self._judge_checks(result, self._check(spec, self.target_of(spec.name)))
+        result.message = f"{decision.reason}; {result.message}" if result.message else decision.reason
+        stored = self.tracker.versions.get(spec.name)
+        if stored is not None:
+            state = self.tracker.checked_state(stored, decision, result.status, _clean(result.checks))
+            self.tracker.put(state)
+
+    def _advance_checked_refs(self, spec: ModelSpec, decision: Decision) -> None:
+        """The checks' results stand for the new versions of the models they read (they only grew)."""
+        assert self.tracker is not None
+        stored = self.tracker.versions.get(spec.name)
+        if stored is not None and stored.checked is not None:
+            checked = replace(stored.checked, refs=dict(decision.refs))
+            self.tracker.put(stored.evolve(checked=checked))
+
+    def _delta(
+        self,
+        spec: ModelSpec,
+        decision: Decision,
+        before: NodeState | None,
+        after: NodeState,
+        job: BuildJob,
+        outcome: BuildOutcome,
+    ) -> DeltaScope | None:
+        """The rows this build changed, for the checks that may run on them alone."""
+        from netflix_elt.tracking import DeltaScope
+
+        assert self.tracker is not None
+        if before is None or before.checked is None or not before.checked.clean:
+            return None
+        columns = self.engine.columns(job.target)
+        new_rows = None
+        if outcome.inserted is not None and outcome.updated is not None and spec.kind_name == "incremental":
+            new_rows = outcome.inserted + outcome.updated
+        found = self.tracker.delta_rows(spec, before, after, job.change_log, columns, new_rows)
+        if found is None:
+            return None
+        select, rows = found
+        checked_refs = before.checked.refs
+        changed = {n for n, v in decision.refs.items() if checked_refs.get(n) != v}
+        changed -= self.tracker.harmless_changes(spec, checked_refs, decision.refs)
+        return DeltaScope(f"({select})", rows, columns, frozenset(changed))
+
     # -- building -----------------------------------------------------------------------------
-    def _job(self, spec: ModelSpec) -> BuildJob:
+    def _job(self, spec: ModelSpec, decision: Decision | None = None) -> BuildJob:
         target = self.target_of(spec.name)
+        tracker = self.tracker if decision is not None else None
+        reader = tracker.reader(spec, decision) if tracker and decision else None
+        consumed = spec.kind.change_inputs(self.registry.read_tables(spec.name))
 
         def context_for(**overrides: Any) -> ModelContext:
             this = None
             if overrides.get("is_incremental"):
                 this = self.engine.session().table(target)
+                overrides.setdefault("changes", reader)
+                overrides.setdefault("changes_of", consumed)
             return ModelContext(
                 model=spec.name,
                 run_started_at=self.settings.started_at,
@@ -107,7 +216,7 @@ class NodeExecutor:
                 **overrides,
             )
 
-        return BuildJob(
+        job = BuildJob(
             engine=self.engine,
             model=spec.name,
             target=target,
@@ -116,7 +225,28 @@ class NodeExecutor:
             full_refresh=self.settings.full_refresh,
             dataframe_for=lambda context: self.dataframe_for(spec, context),
             context_for=context_for,
+            contract=spec.contract,
+            changes=reader,
+            change_log=tracker.change_log(spec) if tracker else None,
+            row_key=self._row_key(spec),
+            inputs=tuple(self.registry.read_tables_in_order(spec.name)),
+            code_changed=tracker.code_changed(spec) if tracker else True,
+            found_as=tracker.catalog.get(target) if tracker else "UNKNOWN",
         )
+        if tracker is not None and decision is not None:
+
+            def state_sql(outcome: BuildOutcome) -> list[str]:
+                states = tracker.take_pending(tracker.built_state(spec, decision, outcome, job.change_log))
+                job.written_along = states[:-1]
+                return [tracker.store.insert_sql(states)]
+
+            job.state_sql = state_sql
+        return job
+
+    def _row_key(self, spec: ModelSpec) -> tuple[str, ...]:
+        if spec.contract is not None and spec.contract.key:
+            return spec.contract.key
+        return spec.kind.row_key()
 
     def dataframe_for(self, spec: ModelSpec, context: ModelContext) -> DataFrame:
         """Call the model function with its inputs and check what it returned."""
@@ -141,15 +271,24 @@ class NodeExecutor:
         return df
 
     def _input(self, name: str, context: ModelContext, session: Session) -> DataFrame:
+        if name in context.overrides:
+            return context.overrides[name]
         spec = self.registry[name]
         if spec.materialized:
             return session.table(self.target_of(name))
-        inline = ModelContext(model=spec.name, run_started_at=context.run_started_at, vars=context.vars)
+        inline = ModelContext(
+            model=spec.name,
+            run_started_at=context.run_started_at,
+            vars=context.vars,
+            overrides=context.overrides,
+        )
         return self._call(spec, inline, session)
 
     def _check_reads(self, spec: ModelSpec, df: DataFrame) -> None:
         """Refuse SQL that reads a table the model's parameters did not declare."""
-        allowed = {self.target_of(n) for n in self.registry.read_tables(spec.name)}
+        inputs = self.registry.read_tables(spec.name)
+        allowed = {self.target_of(n) for n in inputs}
+        allowed |= {change_table(self.engine, n) for n in inputs}  # the rows they changed
         allowed.add(self.target_of(spec.name))
         for statement in df.queries["queries"][-1:]:
             for table in referenced_tables(statement):
@@ -161,15 +300,19 @@ class NodeExecutor:
                     hint="take the upstream model as a parameter named after it instead of reading it by name",
                 )
 
-    def _check(self, spec: ModelSpec, relation: str) -> list[dict[str, Any]]:
+    def _check(self, spec: ModelSpec, relation: str, delta: DeltaScope | None = None) -> list[dict[str, Any]]:
         assert self.check_runner is not None
-        return self.check_runner(spec, relation)
+        if delta is None:
+            return self.check_runner(spec, relation)
+        return self.check_runner(spec, relation, delta)
 
     def _audit(self, result: NodeResult, spec: ModelSpec, building: str) -> None:
         """Check the table built aside; a blocking failure stops its publication."""
         self._judge_checks(result, self._check(spec, building))
         if result.status == "error":
             result.rows = self.engine.row_count(building)
+            if self.engine.object_type(self.target_of(spec.name)) is None:
+                raise ChecksFailed(f"{result.message}; no table was published (there was no previous one)")
             raise ChecksFailed(f"{result.message}; not published, the previous table is kept")
 
     @staticmethod
@@ -194,6 +337,11 @@ class NodeExecutor:
         elif failed:
             result.status = "warn"
             result.message = f"{len(failed)} check(s) warned"
+
+
+def _clean(checks: list[dict[str, Any]]) -> bool:
+    """Every check passed with no failing row (then later builds may check only the rows they change)."""
+    return all(c["success"] and not c.get("unexpected_count") for c in checks)
 
 
 class ChecksFailed(ModelError):

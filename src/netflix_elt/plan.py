@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from netflix_elt.dag import DAG
 from netflix_elt.registry import Registry
 from netflix_elt.results import NodeResult
-from netflix_elt.selection import select
+from netflix_elt.selection import nothing_selected, select
 
 # Which kinds each command builds; ``test`` builds nothing and runs the checks of everything selected.
 COMMAND_KINDS: dict[str, frozenset[str]] = {
-    "build": frozenset({"source", "seed", "table", "view", "incremental", "snapshot", "analysis"}),
-    "run": frozenset({"table", "view", "incremental", "analysis"}),
+    "build": frozenset(
+        {"source", "seed", "table", "view", "incremental", "aggregate", "snapshot", "analysis"}
+    ),
+    "run": frozenset({"table", "view", "incremental", "aggregate", "analysis"}),
     "seed": frozenset({"seed"}),
     "snapshot": frozenset({"snapshot"}),
-    "test": frozenset({"source", "seed", "table", "view", "incremental", "snapshot", "analysis"}),
+    "test": frozenset(
+        {"source", "seed", "table", "view", "incremental", "aggregate", "snapshot", "analysis"}
+    ),
 }
 
 
@@ -37,6 +41,9 @@ class Plan:
     command: str
     dag: DAG[str]
     order: list[str]
+    # Edges of ``dag`` that only order the run (a ``runs_last`` node after the others): node -> the
+    # nodes it waits for without reading them, whose failure therefore does not skip it.
+    waits_for: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def builds(self) -> bool:
@@ -47,12 +54,29 @@ class Plan:
         return command_checks(self.command)
 
     def blocked_by(self, name: str, results: Mapping[str, NodeResult]) -> str | None:
-        """The first upstream node that failed or was skipped, if any: then ``name`` must be skipped."""
-        for parent in sorted(self.dag.upstream(name)):
+        """The first upstream node it reads that failed or was skipped, if any: then ``name`` must be
+        skipped."""
+        for parent in sorted(self.dag.upstream(name) - self.waits_for.get(name, frozenset())):
             result = results.get(parent)
             if result is not None and not result.passed:
                 return parent
         return None
+
+
+def nothing_to_run(
+    registry: Registry,
+    command: str,
+    select_terms: Iterable[str] | None,
+    exclude_terms: Iterable[str] | None,
+    modified: Callable[[], set[str]] | None = None,
+) -> str:
+    """Why a selection gives ``command`` no node to run, naming the selector, as one sentence."""
+    chosen = select(registry, select_terms, exclude_terms, modified)
+    if not chosen:
+        return nothing_selected(registry, select_terms, exclude_terms, modified)
+    given = f"--select '{' '.join(select_terms or [])}'" if select_terms else "the selection"
+    kinds = ", ".join(sorted(COMMAND_KINDS[command]))
+    return f"{given} matches {len(chosen)} node(s), none of which `{command}` runs (it runs {kinds})"
 
 
 def make_plan(
@@ -62,9 +86,17 @@ def make_plan(
     exclude_terms: Iterable[str] | None = None,
     modified: Callable[[], set[str]] | None = None,
 ) -> Plan:
-    """Select nodes, keep those the command builds, and order them."""
+    """Select nodes, keep those the command builds, and order them (``runs_last`` nodes after every
+    other node that does not read them)."""
     kinds = COMMAND_KINDS[command]
     chosen = select(registry, select_terms, exclude_terms, modified)
     names = [n for n in registry.order if n in chosen and registry[n].kind_name in kinds]
     dag = registry.dag.subdag(names)
-    return Plan(command=command, dag=dag, order=dag.sorted())
+    last = [n for n in names if registry[n].runs_last]
+    later = set(last).union(*(dag.descendants(n) for n in last))  # cannot come before a runs_last node
+    others = {n for n in names if n not in later}
+    waits_for = {}
+    for name in last:
+        waits_for[name] = frozenset(others - dag.upstream(name))
+        dag.add(name, others)
+    return Plan(command=command, dag=dag, order=dag.sorted(), waits_for=waits_for)

@@ -21,17 +21,22 @@ from netflix_elt.config import Profile, load_profile, resolve_state_dir
 from netflix_elt.engine import Engine, open_engine
 from netflix_elt.executor import CheckRunner, NodeExecutor, OnEvent, RunSettings
 from netflix_elt.plan import Plan, command_builds, command_checks, make_plan
-from netflix_elt.registry import Registry
+from netflix_elt.recovery import clear_leftovers
+from netflix_elt.registry import PROJECT_ENV, Registry
 from netflix_elt.results import NodeResult, RunResult
 from netflix_elt.runner import Scheduler, run_plan
+from netflix_elt.selection import named
 from netflix_elt.selection import select as choose
 from netflix_elt.sql import fqn
+from netflix_elt.tracking import RunTracker
 
 if TYPE_CHECKING:
     from snowflake.snowpark import DataFrame
 
+    from netflix_elt.declare import ModelSpec
+    from netflix_elt.diff import DiffReport
+
 DEFAULT_PROJECT = "netflix_elt.pipeline"
-PROJECT_ENV = "NETFLIX_ELT_PROJECT"  # a dotted package or module name that overrides DEFAULT_PROJECT
 
 
 def project_package() -> str:
@@ -50,11 +55,13 @@ class Project:
         check_runner: CheckRunner | None = None,
     ) -> None:
         self._registry = registry
+        self.registry_given = registry is not None  # else the project package's models
         self.profile = profile or Profile()
         self.state_dir = resolve_state_dir(state_dir)
         self._check_runner = check_runner
         self._engine: Engine | None = None
         self._lock = threading.Lock()
+        self._cancelled = threading.Event()
 
     @classmethod
     def local(cls, state_dir: str | Path | None = None, registry: Registry | None = None) -> Project:
@@ -82,6 +89,7 @@ class Project:
                 engine = open_engine(self.profile, self.state_dir)
                 engine.bootstrap()
                 create_run_history(engine)
+                clear_leftovers(engine)  # what a killed run left: its work tables, its IN_PROGRESS loads
                 self._engine = engine
             return self._engine
 
@@ -97,6 +105,16 @@ class Project:
         if self._engine is not None:
             self._engine.close()
             self._engine = None
+
+    def __repr__(self) -> str:
+        from netflix_elt.display import project_repr
+
+        return project_repr(self)
+
+    def _repr_html_(self) -> str:
+        from netflix_elt.display import project_html
+
+        return project_html(self)
 
     def __enter__(self) -> Project:
         return self
@@ -139,7 +157,9 @@ class Project:
         passes one that makes each node a task); every node is built by the same executor.
         """
         plan = self.plan(command, select, exclude)
-        executor = self.executor(command, full_refresh=full_refresh, vars=vars, run_started_at=run_started_at)
+        executor = self.executor(
+            command, full_refresh=full_refresh, vars=vars, run_started_at=run_started_at, select=select
+        )
         run = RunResult(
             run_id=executor.settings.run_id,
             command=command,
@@ -154,20 +174,57 @@ class Project:
             },
         )
 
+        settled: dict[str, NodeResult] = {}
+
         def execute_and_record(name: str) -> NodeResult:
-            result = executor.execute(name)
+            if self._cancelled.is_set():
+                result = _not_started(self.registry[name], "cancelled (Ctrl-C) before it started")
+            else:
+                with self.engine.cancellation.scope():
+                    result = executor.execute(name)
+                if self._cancelled.is_set() and result.status == "error":
+                    result.status = "cancelled"
+                    result.message = f"cancelled (Ctrl-C) while it ran: {result.message}"
             append_run_history(self.engine, run.run_id, command, result)
             return result
 
-        run.results = scheduler(
-            plan, self.registry, execute_and_record, threads or self.profile.threads, on_event
-        )
-        for result in run.results:
-            if result.status == "skipped":  # skipped nodes never reach the executor
-                append_run_history(self.engine, run.run_id, command, result)
+        def notify(event: str, name: str, result: NodeResult | None) -> None:
+            # Skipped nodes never reach the executor; recorded as they settle, so that a runs_last
+            # node reading RUN_HISTORY sees the whole run.
+            if event == "finish" and result is not None:
+                settled[name] = result
+                if result.status == "skipped":
+                    blocker = plan.blocked_by(name, settled)
+                    if blocker is not None and settled[blocker].status == "cancelled":
+                        result.status = "cancelled"
+                        result.message = f"cancelled (Ctrl-C) before it started ({blocker} was cancelled)"
+                    append_run_history(self.engine, run.run_id, command, result)
+            if on_event is not None:
+                on_event(event, name, result)
+
+        try:
+            run.results = scheduler(
+                plan, self.registry, execute_and_record, threads or self.profile.threads, notify
+            )
+        finally:
+            if executor.tracker is not None:
+                executor.tracker.flush()  # the data versions of this run (see netflix_elt.versions)
+            run.cancelled = self._cancelled.is_set()
+            self._cancelled.clear()  # the next command on this project starts afresh
+            self.engine.cancellation.clear()
         run.ended_at = datetime.now(UTC)
         write_run_artifacts(self.state_dir, self.registry, self.engine, run)
         return run
+
+    def cancel(self) -> None:
+        """Cancel the command running on this project (from any thread; Ctrl-C in ``netflix-elt build``):
+        no further node starts, statements in flight are interrupted and refused from then on (a
+        rollback or the drop of a work table still runs), and the run ends with its unfinished nodes
+        ``cancelled`` and ``RunResult.cancelled`` set, recorded in RUN_HISTORY and run_results.json."""
+        self._cancelled.set()
+        engine = self._engine  # no lock: a signal handler may run while this thread holds it
+        if engine is not None:
+            engine.cancellation.cancel()
 
     def executor(
         self,
@@ -175,8 +232,13 @@ class Project:
         full_refresh: bool = False,
         vars: dict[str, Any] | None = None,
         run_started_at: datetime | None = None,
+        select: Iterable[str] | None = None,
     ) -> NodeExecutor:
-        """The node executor for one run of ``command`` (shared by the runner and the Prefect flow)."""
+        """The node executor for one run of ``command`` (shared by the runner and the Prefect flow).
+
+        A command that builds decides per node from the data versions (``netflix_elt.freshness``):
+        nodes named in ``select`` and every node under ``full_refresh`` are built regardless.
+        """
         settings = RunSettings(
             run_id=uuid.uuid4().hex[:12],
             command=command,
@@ -184,9 +246,22 @@ class Project:
             full_refresh=full_refresh,
             vars=vars or {},
             build=command_builds(command),
-            checks=command_checks(command),
+            checks=command_checks(command) and self.check_runner is not None,
+            forced=frozenset(named(self.registry, select)),
         )
-        return NodeExecutor(self.engine, self.registry, settings, self.check_runner)
+        tracker = None
+        if settings.build:
+            tracker = RunTracker(
+                self.engine,
+                self.registry,
+                settings.run_id,
+                settings.started_at,
+                settings.full_refresh,
+                settings.checks,
+                settings.forced,
+                settings.vars,
+            )
+        return NodeExecutor(self.engine, self.registry, settings, self.check_runner, tracker)
 
     def build(self, **options: Any) -> RunResult:
         """Seeds, sources, models, snapshots and their checks, in DAG order."""
@@ -206,6 +281,25 @@ class Project:
         """Checks only, against what is already built."""
         return self.execute("test", **options)
 
+    def diff(
+        self,
+        other: Project | str,
+        select: Iterable[str] | None = None,
+        exclude: Iterable[str] | None = None,
+        tolerance: float = 0.0,
+        examples: int = 5,
+    ) -> DiffReport:
+        """Compare this project's published models (or the selected ones) with another warehouse's.
+
+        ``other`` is a Project, or a state directory or profile as ``netflix-elt diff --against`` takes
+        it. FLOAT values within ``tolerance * max(1, |a|, |b|)`` are equal. Both warehouses are only
+        read. See :mod:`netflix_elt.diff`.
+        """
+        from netflix_elt.diff import diff_projects, target_project
+
+        right = target_project(other, self) if isinstance(other, str) else other
+        return diff_projects(self, right, select, exclude, tolerance=tolerance, examples=examples)
+
     # -- reading ------------------------------------------------------------------------------
     def relation(self, name: str) -> str:
         """The fully qualified table or view name of a model (from the profile: opens no warehouse)."""
@@ -219,6 +313,16 @@ class Project:
     def sql(self, query: str) -> DataFrame:
         """Any query, with the project database as current database."""
         return self.engine.session().sql(query)
+
+
+def _not_started(spec: ModelSpec, message: str) -> NodeResult:
+    return NodeResult(
+        name=spec.name,
+        kind=spec.kind_name,
+        status="cancelled",
+        message=message,
+        fingerprint=spec.fingerprint(),
+    )
 
 
 def as_utc(moment: datetime) -> datetime:

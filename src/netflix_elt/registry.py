@@ -18,6 +18,8 @@ from netflix_elt.declare import ModelSpec, spec_of
 from netflix_elt.errors import ProjectError
 from netflix_elt.sql import is_plain_identifier
 
+PROJECT_ENV = "NETFLIX_ELT_PROJECT"  # a dotted package or module name that overrides the MovieLens pipeline
+
 
 class Registry:
     """An immutable, validated set of models and the DAG of their dependencies."""
@@ -59,7 +61,16 @@ class Registry:
     @classmethod
     def from_package(cls, package: str) -> Registry:
         """Import a package and all its submodules, then collect their models."""
-        root = importlib.import_module(package)
+        try:
+            root = importlib.import_module(package)
+        except ModuleNotFoundError as exc:
+            if not exc.name or not (package == exc.name or package.startswith(f"{exc.name}.")):
+                raise  # the package exists; something it imports is missing (its own traceback helps)
+            raise ProjectError(
+                f"project package '{package}' cannot be imported: no module named '{exc.name}'",
+                hint=f"${PROJECT_ENV} names the package of models (a dotted name on sys.path); "
+                "unset it for the MovieLens pipeline",
+            ) from None
         modules = [root]
         for info in pkgutil.walk_packages(getattr(root, "__path__", []), prefix=f"{package}."):
             modules.append(importlib.import_module(info.name))
@@ -105,12 +116,14 @@ class Registry:
 
     def read_tables(self, name: str) -> set[str]:
         """The materialised models a model's SQL may read: its inputs, looking through ephemeral ones."""
-        result: set[str] = set()
+        return set(self.read_tables_in_order(name))
+
+    def read_tables_in_order(self, name: str) -> list[str]:
+        """``read_tables`` in the order of the model's parameters (an ephemeral input's own in place)."""
+        result: list[str] = []
         for parent in self[name].depends_on:
-            if self[parent].materialized:
-                result.add(parent)
-            else:
-                result |= self.read_tables(parent)
+            found = [parent] if self[parent].materialized else self.read_tables_in_order(parent)
+            result += [n for n in found if n not in result]
         return result
 
 

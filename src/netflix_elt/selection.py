@@ -74,6 +74,50 @@ def select(
     return chosen
 
 
+def named(registry: Registry, select: Iterable[str] | None) -> set[str]:
+    """The nodes a ``--select`` names by name (``fct_ratings``, ``dim_*``, the ``X`` of ``+X+``), not
+    those it reaches through a graph operator, tag, kind, layer or state: ``build`` builds these even
+    when they are up to date or not due."""
+    found: set[str] = set()
+    for part in terms(select or []):
+        if (term := parse_term(part)).method == "name":
+            found |= _match(registry, term, None)
+    return found
+
+
+def terms(expressions: Iterable[str]) -> list[str]:
+    """Every term of selector expressions (``a b,c`` -> ``a``, ``b``, ``c``), as written."""
+    return [
+        part
+        for expression in expressions
+        for union in expression.split()
+        for part in union.split(",")
+        if part
+    ]
+
+
+def depends_on_state(expressions: Iterable[str]) -> bool:
+    """Whether a selection reads the state of earlier runs (``state:modified``): it may rightly be empty."""
+    return any(parse_term(term).method == "state" for term in terms(expressions))
+
+
+def nothing_selected(
+    registry: Registry,
+    select: Iterable[str] | None,
+    exclude: Iterable[str] | None,
+    modified: Callable[[], set[str]] | None = None,
+) -> str:
+    """Why ``select`` minus ``exclude`` chooses no node, naming the selector, as one sentence."""
+    selectors, excluded = list(select or []), list(exclude or [])
+    given = f"--select '{' '.join(selectors)}'" if selectors else "every node"
+    unmatched = [t for t in terms(selectors) if not _expand(registry, parse_term(t), modified)]
+    if unmatched:
+        return f"{given} matches no node: {', '.join(repr(t) for t in unmatched)} matched nothing"
+    if selectors and not _evaluate(registry, selectors, modified):
+        return f"{given} matches no node: its comma-joined terms have no node in common"
+    return f"{given} minus --exclude '{' '.join(excluded)}' leaves no node"
+
+
 def _evaluate(
     registry: Registry, expressions: list[str], modified: Callable[[], set[str]] | None
 ) -> set[str]:

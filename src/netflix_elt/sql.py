@@ -14,10 +14,13 @@ from typing import TYPE_CHECKING
 import sqlglot
 from sqlglot import exp
 
+from netflix_elt.errors import UnsafeNameError
+
 if TYPE_CHECKING:
     from snowflake.snowpark import DataFrame
 
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")  # used with fullmatch: no trailing newline slips by
+MAX_IDENTIFIER_LENGTH = 255  # Snowflake's limit for an identifier
 # Snowflake's reserved keywords: unquoted, none of them can name a table or a column.
 # fmt: off
 RESERVED_WORDS = frozenset(
@@ -36,18 +39,38 @@ RESERVED_WORDS = frozenset(
 # fmt: on
 
 
-def is_plain_identifier(name: str) -> bool:
-    """True when ``name`` works unquoted: letters, digits, _ and $, no leading digit, not a reserved word."""
-    return bool(_IDENTIFIER.match(name)) and name.upper() not in RESERVED_WORDS
+PLAIN_IDENTIFIER_RULE = (
+    "letters, digits, _ and $, not starting with a digit, at most 255 characters, "
+    "not a reserved word such as SELECT"
+)
+
+
+def is_plain_identifier(name: object) -> bool:
+    """True when ``name`` works unquoted: letters, digits, _ and $, no leading digit, at most 255
+    characters, not a reserved word."""
+    return (
+        isinstance(name, str)
+        and len(name) <= MAX_IDENTIFIER_LENGTH
+        and _IDENTIFIER.fullmatch(name) is not None
+        and name.upper() not in RESERVED_WORDS
+    )
+
+
+def not_plain_message(name: object) -> str:
+    """Why ``name`` is refused, on one line (control characters shown escaped)."""
+    shown = repr(name) if len(repr(name)) <= 80 else repr(name)[:77] + "..."
+    return f"{shown} is not a plain Snowflake identifier ({PLAIN_IDENTIFIER_RULE})"
 
 
 def ident(name: str) -> str:
-    """An unquoted, upper-case Snowflake identifier; refuses anything that would need quoting."""
+    """An unquoted, upper-case Snowflake identifier.
+
+    This is how every name reaches SQL: anything that would need quoting (or would end the identifier
+    early: quotes, ``;``, comments, spaces, line breaks, non-ASCII letters, keywords) raises
+    UnsafeNameError instead of being written.
+    """
     if not is_plain_identifier(name):
-        raise ValueError(
-            f"'{name}' is not a plain identifier "
-            "(letters, digits, _ and $; no leading digit; not a reserved word)"
-        )
+        raise UnsafeNameError(not_plain_message(name), hint="names in SQL must be plain identifiers")
     return name.upper()
 
 
@@ -56,13 +79,79 @@ def fqn(database: str, schema: str, name: str) -> str:
     return ".".join(ident(part) for part in (database, schema, name))
 
 
+def schema_fqn(database: str, schema: str) -> str:
+    """DATABASE.SCHEMA, upper-case."""
+    return f"{ident(database)}.{ident(schema)}"
+
+
 def split_fqn(qualified: str) -> tuple[str, str, str]:
-    database, schema, name = qualified.split(".")
+    """The three plain parts of DATABASE.SCHEMA.NAME (UnsafeNameError for anything else)."""
+    parts = qualified.split(".")
+    if len(parts) != 3:
+        raise UnsafeNameError(f"{qualified!r} is not DATABASE.SCHEMA.NAME")
+    database, schema, name = (ident(part) for part in parts)
     return database, schema, name
 
 
 def column_list(columns: Iterable[str], prefix: str = "") -> str:
     return ", ".join(f"{prefix}{ident(c)}" for c in columns)
+
+
+# -- sqlglot expression builders: statements assembled from column lists are built as trees and
+# rendered once, in Snowflake's dialect, instead of being glued together from strings.
+def identifier(name: str) -> exp.Identifier:
+    """A plain, upper-case identifier node (checked by :func:`ident`, never quoted)."""
+    return exp.to_identifier(ident(name), quoted=False)
+
+
+def _as_written(name: str) -> exp.Identifier:
+    """An alias or qualifier kept as written (``t``, ``s``), checked like every name."""
+    ident(name)
+    return exp.to_identifier(name, quoted=False)
+
+
+def column_ref(name: str, table: str | None = None) -> exp.Column:
+    """``NAME`` or ``table.NAME``; ``table`` may be an alias or a 1-3 part table name."""
+    if table is None:
+        return exp.Column(this=identifier(name))
+    qualifiers = table.split(".")
+    if len(qualifiers) > 3:
+        raise UnsafeNameError(f"{table!r} has more than three parts")
+    parts = dict(
+        zip(("table", "db", "catalog"), (_as_written(p) for p in reversed(qualifiers)), strict=False)
+    )
+    return exp.Column(this=identifier(name), **parts)
+
+
+def columns_ref(names: Iterable[str], table: str | None = None) -> list[exp.Column]:
+    return [column_ref(name, table) for name in names]
+
+
+def table_ref(name: str, alias: str | None = None) -> exp.Table:
+    """A 1-3 part table name (each part checked by :func:`ident`), optionally with an alias."""
+    parts = name.split(".")
+    if not 1 <= len(parts) <= 3:
+        raise UnsafeNameError(f"{name!r} is not [DATABASE.][SCHEMA.]NAME")
+    names = dict(zip(("this", "db", "catalog"), (identifier(p) for p in reversed(parts)), strict=False))
+    table = exp.Table(**names)
+    if alias is not None:
+        table.set("alias", exp.TableAlias(this=_as_written(alias)))
+    return table
+
+
+def key_matches(keys: Iterable[str], left: str, right: str) -> list[exp.Expression]:
+    """``left.K = right.K`` for each key, to be and-ed with other conditions on one level."""
+    return [column_ref(k, left).eq(column_ref(k, right)) for k in keys]
+
+
+def pairs_equal(keys: Iterable[str], left: str, right: str) -> exp.Expression:
+    """``left.K1 = right.K1 AND left.K2 = right.K2 ...``"""
+    return exp.and_(*key_matches(keys, left, right))
+
+
+def render(expression: exp.Expression) -> str:
+    """The Snowflake SQL text of a built expression."""
+    return expression.sql(dialect="snowflake")
 
 
 def dataframe_sql(df: DataFrame) -> tuple[list[str], str]:

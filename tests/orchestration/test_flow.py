@@ -108,7 +108,7 @@ def test_the_flow_writes_the_same_run_artifacts_as_netflix_elt_build(
             ("COUNTRY_LIST", "success"),
             ("ORCH_COUNTRIES", "success"),
         ]
-        plain = project.build(select=["+code_report"])
+        plain = project.build(select=["+code_report"], full_refresh=True)  # everything again, by hand
     assert {r.name: (r.status, r.rows) for r in plain.results} == {
         name: (m["status"], m["rows"]) for name, m in summary["models"].items()
     }
@@ -125,6 +125,35 @@ def test_the_flow_writes_the_same_run_artifacts_as_netflix_elt_build(
         ("CODE_COUNT", "success", 1),
         ("CODE_REPORT", "success", None),
     ]
+
+
+def test_a_second_flow_run_leaves_unchanged_models_up_to_date_and_weekly_ones_not_due(
+    tmp_path: Path, test_profile: Path, prefect_client: Any
+) -> None:
+    state_dir = tmp_path / "state"
+    first, summary = run_flow(state_dir, test_profile, models="orchestration.weekly_models")
+    assert first.is_completed(), first.message
+    assert {n: m["status"] for n, m in summary["models"].items()} == dict.fromkeys(
+        ("WEEKLY_COUNTRIES", "DAILY_COUNT", "WEEKLY_COUNT"), "success"
+    )
+    second, summary = run_flow(state_dir, test_profile, models="orchestration.weekly_models")
+    assert second.is_completed(), second.message
+    assert {n: m["status"] for n, m in summary["models"].items()} == {
+        "WEEKLY_COUNTRIES": "up_to_date",
+        "DAILY_COUNT": "up_to_date",
+        "WEEKLY_COUNT": "not_due",
+    }
+    assert summary["models"]["WEEKLY_COUNT"]["message"].startswith("not due (cron '0 6 * * 1')")
+    task_runs = task_runs_by_name(prefect_client, second.state_details.flow_run_id, expected=3)
+    assert {name: run.state.name for name, run in task_runs.items()} == {
+        "weekly_countries": "UpToDate",
+        "daily_count": "UpToDate",
+        "weekly_count": "NotDue",
+    }
+    forced, summary = run_flow(
+        state_dir, test_profile, models="orchestration.weekly_models", select=["weekly_count"]
+    )
+    assert forced.is_completed() and summary["models"]["WEEKLY_COUNT"]["status"] == "success"
 
 
 def test_a_failing_model_is_not_retried_and_its_downstream_is_skipped(
@@ -158,7 +187,9 @@ def test_a_failing_blocking_check_skips_the_downstream_models(
     gated = models["GATED_LIST"]
     assert (gated["status"], gated["rows"], gated["attempts"]) == ("error", 3, 1)
     assert gated["message"].startswith("1 blocking check(s) failed: ")
-    assert "row_count" in gated["message"] and gated["message"].endswith("the previous table is kept")
+    assert "row_count" in gated["message"] and gated["message"].endswith(
+        "no table was published (there was no previous one)"
+    )
     assert (models["GATED_COUNT"]["status"], models["GATED_REPORT"]["status"]) == ("skipped", "skipped")
     # A failed 'warn' check lets its downstream run.
     assert models["WARNED_LIST"]["status"] == "warn"

@@ -43,12 +43,24 @@ def test_out_of_range_and_duplicate_ratings_fail_the_raw_gate(built: Project) ->
 
     statuses = {r.name: r.status for r in run.results}
     assert not run.success and statuses["RAW_RATINGS"] == "error"
-    for name in ("SRC_RATINGS", "FCT_RATINGS", "DIM_USERS", "MART_CONTENT_METRICS", "MART_USER_BEHAVIOR"):
+    for name in (
+        "FCT_RATINGS",
+        "AGG_MOVIE_RATINGS",
+        "DIM_USERS",
+        "MART_CONTENT_METRICS",
+        "MART_USER_BEHAVIOR",
+    ):
         assert statuses[name] == "skipped", name
-    assert statuses["DIM_MOVIES"] == statuses["DIM_MOVIE_GENRES"] == "success"  # the movie branch goes on
+    # the movie branch is not blocked (and, with no new movies, left up to date)
+    assert statuses["DIM_MOVIES"] == statuses["DIM_MOVIE_GENRES"] == "up_to_date"
     raw = checks_of(run, "RAW_RATINGS")
     in_set = raw["expect_column_values_to_be_in_set(RATING)"]
-    assert (in_set["unexpected_count"], in_set["element_count"]) == (2, 14)
+    # checked on the new batch only: every earlier batch passed every check
+    assert (in_set["unexpected_count"], in_set["element_count"], in_set["scope"]) == (
+        2,
+        5,
+        "the 5 changed rows",
+    )
     assert sorted(in_set["sample"]) == [0.0, 7.0]
     duplicates = raw["unique_per_batch(USER_ID,MOVIE_ID)"]
     assert duplicates["unexpected_count"] == 2  # both rows of the pair, as GX counts them
@@ -79,7 +91,8 @@ def test_orphan_movie_ids_fail_the_relationship_and_block_the_marts(built: Proje
     fct = checks_of(run, "FCT_RATINGS")
     orphans = fct["relationship(MOVIE_ID -> DIM_MOVIES.MOVIE_ID)"]
     assert (orphans["success"], orphans["unexpected_count"], orphans["sample"]) == (False, 2, [99])
-    assert orphans["element_count"] == 12
+    # checked on the rows the build changed (the fact passed every check before, DIM_MOVIES is unchanged)
+    assert (orphans["element_count"], orphans["scope"]) == (3, "the 3 changed rows")
     failed = [name for name, c in fct.items() if not c["success"]]
     assert failed == ["relationship(MOVIE_ID -> DIM_MOVIES.MOVIE_ID)"]
     # the fact took the new rows (it is checked after it is built); what reads it kept the good build
@@ -95,7 +108,9 @@ def test_duplicate_movie_ids_in_one_file_block_everything_built_from_movies(buil
     assert statuses["SRC_MOVIES"] == statuses["DIM_MOVIES"] == statuses["FCT_RATINGS"] == "skipped"
     assert statuses["SNAP_TAGS"] == "success"  # does not read movies
     unique = checks_of(run, "RAW_MOVIES")["unique_per_batch(MOVIE_ID)"]
-    assert (unique["unexpected_count"], unique["element_count"]) == (2, 7)
+    # on the rows sharing a key with the new batch's rows: the batch's own two rows of the same movie
+    assert (unique["unexpected_count"], unique["element_count"]) == (2, 2)
+    assert unique["scope"] == "the rows sharing a key with the changed rows"
 
 
 def test_warnings_are_reported_and_do_not_block(built: Project) -> None:
@@ -115,20 +130,14 @@ def test_warnings_are_reported_and_do_not_block(built: Project) -> None:
     assert ("7", "Anime") in {(str(m), g) for m, g in rows_of(built, "dim_movie_genres")}
 
 
-def test_a_rating_older_than_the_lookback_warns_until_a_full_refresh(built: Project) -> None:
+def test_a_rating_loaded_late_is_merged_however_old(built: Project) -> None:
     load_fixture(built, "late_rating")  # rated in 2001, loaded after ratings of 2015
 
     run = built.build(select=["+fct_ratings"])
 
-    reconcile = checks_of(run, "FCT_RATINGS")["row_count_reconciles(this = SRC_RATINGS)"]
-    assert reconcile["unexpected_count"] == 1
-    assert reconcile["observed_value"]["this"] == 9 and reconcile["observed_value"]["to"] == {
-        "SRC_RATINGS": 10
-    }
-    assert run.by_name()["FCT_RATINGS"].status == "warn"  # reported, the marts still build
-    assert run.success
-    refreshed = built.build(select=["+fct_ratings"], full_refresh=True)
-    assert refreshed.by_name()["FCT_RATINGS"].status == "success"
+    fct = run.by_name()["FCT_RATINGS"]
+    assert (fct.status, fct.rows, fct.inserted, fct.updated) == ("success", 10, 1, 0)
+    assert ("2001",) in {(str(at.year),) for _, _, _, at in rows_of(built, "fct_ratings")}
 
 
 def test_load_log_rows_must_reconcile_read_with_loaded_and_rejected(built: Project) -> None:

@@ -30,6 +30,10 @@ COVERED = {
     "MART_CONTENT_METRICS",
     "MART_USER_BEHAVIOR",
     "SNAP_TAGS",
+    "AGG_MOVIE_RATINGS",
+    "AGG_USER_RATINGS",
+    "AGG_USER_GENRE_RATINGS",
+    "AGG_MONTHLY_USER_RATINGS",
 }
 
 
@@ -44,9 +48,9 @@ def test_unit_test(case, tmp_path: Path) -> None:
 
 
 def test_a_wrong_expectation_fails_with_a_diff(tmp_path: Path) -> None:
-    """Expecting the rating older than the 72-hour lookback to be merged is wrong: it is not re-read."""
+    """Expecting a late rating older than the one held for its pair to be merged is wrong: it is not."""
     case = next(c for c in CASES if c.label == "fct_ratings_incremental_merge")
-    missed = {"USER_ID": 5, "MOVIE_ID": 20, "RATING": 2.5, "RATED_AT": datetime(2024, 1, 6)}
+    missed = {"USER_ID": 1, "MOVIE_ID": 20, "RATING": 1.0, "RATED_AT": datetime(2024, 1, 4)}
     wrong = dataclasses.replace(case, expect=[*case.expect, missed])
     outcome = ModelUnitTest.from_case(REGISTRY, wrong).evaluate(tmp_path)
     assert not outcome.passed

@@ -111,7 +111,8 @@ def test_every_statement_of_the_checks_is_snowflake_sql(ratings_project: Project
     with ratings_project.engine.recording() as statements:
         results = runner(spec, ratings_project.relation("fct_ratings"))
     assert not all(r["success"] for r in results)
-    assert len(statements) >= 8
+    # a DESCRIBE of each table read, the shared scan, duplicates, relationship, reconciliation, singular
+    assert len(statements) >= 7
     for statement in statements:
         parse_snowflake(statement)
 

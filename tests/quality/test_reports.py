@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from netflix_elt.project import Project
@@ -10,7 +11,8 @@ from netflix_elt.quality import publish_validation
 from netflix_elt.quality.history import check_results_table, create_table_sql, insert_sql
 from netflix_elt.sql import parse_snowflake
 
-from .conftest import load_raw
+from .conftest import MOVIE_TYPES, load_raw, write_rows
+from .projects import hostile
 from .test_gates import BAD_RATINGS
 
 
@@ -87,3 +89,24 @@ def test_history_sql_is_snowflake_sql(ratings_project: Project) -> None:
     table = check_results_table(ratings_project.engine)
     for statement in [create_table_sql(table), *insert_sql(table, run)]:
         parse_snowflake(statement)
+
+
+def test_html_report_shows_hostile_names_and_values_as_text(
+    checked_project: Callable[..., Project], browser: Any
+) -> None:
+    """A check name and a failing value holding a script element, quotes and & stay text."""
+    project = checked_project(hostile)
+    write_rows(project, "raw_movies", [{"MOVIE_ID": 1, "TITLE": hostile.HOSTILE}], MOVIE_TYPES)
+    run = project.build()
+    assert not run.success
+    _, html_path = publish_validation(project, run)
+    assert "<script" not in html_path.read_text(encoding="utf-8")
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(html_path.as_uri(), wait_until="load")
+    assert page.locator("script").count() == 0 and dialogs == []
+    cells = page.locator("h2#TITLES + table td:first-child").all_inner_texts()
+    assert cells[0].startswith(hostile.HOSTILE)
+    assert json.dumps([hostile.HOSTILE], ensure_ascii=False) in page.inner_text("body")  # failing values
+    page.close()

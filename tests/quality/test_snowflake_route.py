@@ -14,10 +14,16 @@ import pandas as pd
 import pytest
 
 from netflix_elt.config import Profile, SnowflakeSettings
+from netflix_elt.engine import Column
 from netflix_elt.errors import ConfigError
 from netflix_elt.quality import gxe
 from netflix_elt.quality.gx_route import GxValidator
-from netflix_elt.quality.snowflake_gx import PASSWORD_TEMPLATE, connection_details
+from netflix_elt.quality.snowflake_gx import (
+    PASSWORD_TEMPLATE,
+    connection_details,
+    endpoint_arguments,
+    reflected_column_names,
+)
 
 PROFILE = Profile(name="sf", engine="snowflake", snowflake=SnowflakeSettings(warehouse="WH", role="ANALYST"))
 SECRET = "s3cr3t-never-printed"
@@ -36,6 +42,19 @@ def test_password_is_passed_as_a_template_never_as_the_secret() -> None:
         "password": PASSWORD_TEMPLATE,
     }
     assert SECRET not in repr(details)
+
+
+def test_the_endpoint_of_the_connection_reaches_gx() -> None:
+    """SNOWFLAKE_HOST (or host/port/protocol of the named connection, see tests/wire) goes to the connector."""
+    assert endpoint_arguments(PROFILE, {"SNOWFLAKE_HOST": "acme.privatelink.snowflakecomputing.com"}) == {
+        "host": "acme.privatelink.snowflakecomputing.com"
+    }
+    assert endpoint_arguments(PROFILE, {}) == {}
+
+
+def test_gx_gets_column_names_as_snowflake_sqlalchemy_reflects_them() -> None:
+    columns = [Column("MOVIE_ID", "NUMBER(38,0)"), Column("MixedCase", "VARCHAR")]
+    assert reflected_column_names(columns) == {"MOVIE_ID": "movie_id", "MIXEDCASE": "MixedCase"}
 
 
 def test_missing_settings_are_config_errors() -> None:

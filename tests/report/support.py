@@ -62,6 +62,9 @@ class PageView:
     sections: list[dict[str, Any]] = field(default_factory=list)
     broken_anchors: list[str] = field(default_factory=list)
     lineage_nodes: list[list[Any]] = field(default_factory=list)
+    scripts: int = 0  # <script> elements in the document
+    dialogs: list[str] = field(default_factory=list)  # alert() and the like, had any script run
+    text: str = ""  # the body's rendered text
 
 
 def view_in_chromium(path: Path) -> PageView:
@@ -84,11 +87,14 @@ def _view(path: Path) -> PageView:
             )
             page.on("pageerror", lambda e: seen.page_errors.append(str(e)))
             page.on("request", lambda r: seen.requests.append(r.url))
+            page.on("dialog", lambda d: (seen.dialogs.append(d.message), d.dismiss()))
             page.goto(path.as_uri(), wait_until="load")
             seen.title = page.title()
             seen.sections = page.evaluate(SECTIONS_JS)
             seen.broken_anchors = page.evaluate(BROKEN_ANCHORS_JS)
             seen.lineage_nodes = page.evaluate(LINEAGE_JS)
+            seen.scripts = page.evaluate("() => document.querySelectorAll('script').length")
+            seen.text = page.inner_text("body")
         finally:
             browser.close()
     return seen

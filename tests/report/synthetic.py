@@ -1,7 +1,7 @@
-"""Small synthetic ANALYSIS tables with the contract columns, so the report is tested without the
-analyses package. Values are chosen so every sentence has a known answer (user 1 is the most active,
+"""Small synthetic ANALYSIS tables with the columns the report reads (padded with NULL columns to the
+analyses' contracts), so the report is tested without building the analyses. Values are chosen so every sentence has a known answer (user 1 is the most active,
 Monday 20:00 the busiest hour, 'Film-Noir' the best-rated genre, ...). Titles carry quotes, an
-ampersand, angle brackets and non-ASCII letters to exercise escaping."""
+ampersand, angle brackets, a script element and non-ASCII letters to exercise escaping."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from netflix_elt.engine import Engine
+from netflix_elt.registry import Registry
 from netflix_elt.sql import literal
 
 Rows = list[Sequence[Any]]
-TRICKY_TITLE = 'Amélie & "Friends" <Director\'s Cut>'
+TRICKY_TITLE = 'Amélie & "Friends" <Director\'s Cut><script>alert(1)</script>'
 GENRES = ("Drama", "Comedy", "Film-Noir", "Horror", "Sci-Fi", "Documentary")
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 TITLES = {
@@ -335,6 +336,14 @@ def load_table(engine: Engine, relation: str, types: dict[str, str], rows: Itera
         engine.execute(f"INSERT INTO {relation} ({', '.join(types)}) VALUES {', '.join(values)}")
 
 
+def with_contract_columns(name: str, types: dict[str, str], rows: Rows) -> tuple[dict[str, str], Rows]:
+    """The table padded to the MovieLens analysis contract: columns the report never reads, NULL."""
+    spec = Registry.from_package("netflix_elt.pipeline")[name]
+    assert spec.contract is not None, name
+    missing = {c.name: c.type for c in spec.contract.columns if c.name not in types}
+    return {**types, **missing}, [[*row, *(None for _ in missing)] for row in rows]
+
+
 def create_synthetic_analyses(
     engine: Engine, schema: str = "ANALYSIS", skip: Iterable[str] = ()
 ) -> list[str]:
@@ -342,6 +351,6 @@ def create_synthetic_analyses(
     created = []
     for name, (types, rows) in synthetic_tables().items():
         if name not in set(skip):
-            load_table(engine, engine.fqn(schema, name), types, rows)
+            load_table(engine, engine.fqn(schema, name), *with_contract_columns(name, types, rows))
             created.append(name)
     return created

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .conftest import Rendered
 from .support import PageView
+from .synthetic import TRICKY_TITLE
 
 
 def assert_quiet_and_offline(page: PageView, rendered: Rendered) -> None:
@@ -47,3 +48,11 @@ def test_partial_report_shows_notices_without_errors(
     assert sections["q15-model-timings"]["state"] == "problem"
     built = [s for s in sections.values() if s["state"] == "built"]
     assert len(built) == 14 and all(s["svgs"] for s in built)
+
+
+def test_a_hostile_title_stays_text(synthetic_page: PageView) -> None:
+    """A movie title holding a script element, quotes and an ampersand is shown as written and never
+    becomes markup: no script element, nothing ran."""
+    assert synthetic_page.scripts == 0
+    assert synthetic_page.dialogs == []
+    assert TRICKY_TITLE in synthetic_page.text

@@ -147,7 +147,9 @@ def test_empty_data_gives_a_no_data_chart() -> None:
 
 
 def test_esc_handles_every_special_character() -> None:
-    assert esc("a&b<c>\"d'e") == "a&amp;b&lt;c&gt;&quot;d&#39;e"
+    assert (
+        esc("a&b<c>\"d'e\x01") == "a&amp;b&lt;c&gt;&#34;d&#39;e"
+    )  # XML-forbidden control characters dropped
 
 
 @pytest.mark.parametrize(("low", "high"), [(0, 1), (0, 7), (-3.2, 4.9), (0, 2698), (3.1, 3.95), (5, 5)])

@@ -11,7 +11,7 @@ import pytest
 
 from netflix_elt.project import Project
 from netflix_elt.report import generate_report
-from netflix_elt.report.data import CONTRACT
+from netflix_elt.report.data import analysis_contracts
 
 from .support import view_in_chromium
 
@@ -32,7 +32,7 @@ def test_report_over_movielens_small(movielens_small: Path, tmp_path: Path, chro
         path = report.write(tmp_path / "report.html")
     not_built = {r.name for r in run.results if not r.passed}
     # A notice only where the run really left a table unbuilt, and no section that fails to draw.
-    assert set(report.missing_tables) <= not_built & set(CONTRACT)
+    assert set(report.missing_tables) <= not_built & set(analysis_contracts(project.registry))
     assert report.problems == []
     built = [s for s in report.sections if s.built]
     assert len(built) >= 12, [(s.spec.number, s.missing) for s in report.sections if not s.built]
@@ -41,6 +41,11 @@ def test_report_over_movielens_small(movielens_small: Path, tmp_path: Path, chro
         assert "610 users gave 100,836 ratings and 3,683 tags" in answers[1]
     if 5 in answers:
         assert "4.0 stars is the most common rating (26.6% of 100,836 ratings)" in answers[5]
+    # each source line says when the answer was computed; a weekly one says its cadence
+    similar = next(s for s in built if "USER_SIMILARITY" in s.spec.tables)
+    age = similar.ages["USER_SIMILARITY"]
+    assert (age.cron, age.changed_inputs) == ("0 6 * * 1", []) and age.built_at is not None
+    assert "computed " in report.html and "(cron 0 6 * * 1 UTC)" in report.html
 
     page = view_in_chromium(path)
     assert page.console_errors == [] and page.page_errors == []

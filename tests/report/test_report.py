@@ -16,7 +16,7 @@ from netflix_elt.report.sections import SPECS, build_section, spec_for
 from netflix_elt.report.sections.base import GROUPS
 
 from .conftest import Rendered, open_synthetic_project
-from .synthetic import TRICKY_TITLE, load_table, synthetic_tables
+from .synthetic import TRICKY_TITLE, load_table, synthetic_tables, with_contract_columns
 
 
 def section_html(html: str, anchor: str) -> str:
@@ -87,7 +87,9 @@ def test_sentences_change_when_the_data_changes(tmp_path: Path) -> None:
     with open_synthetic_project(tmp_path / "state") as project:
         schema = project.profile.schemas.analysis
         for name in ("USER_ACTIVITY", "ACTIVITY_BY_WEEKDAY_HOUR"):
-            load_table(project.engine, project.engine.fqn(schema, name), *tables[name])
+            load_table(
+                project.engine, project.engine.fqn(schema, name), *with_contract_columns(name, *tables[name])
+            )
         before = [build_section(spec_for(n), ReportData(project)).content for n in (1, 2)]
         activity = project.engine.fqn(schema, "USER_ACTIVITY")
         project.engine.execute(
@@ -146,7 +148,10 @@ def test_methods_come_from_analysis_parameters(synthetic_report: Rendered, parti
 def test_titles_are_escaped_in_the_page(synthetic_report: Rendered) -> None:
     html = synthetic_report.path.read_text(encoding="utf-8")
     assert TRICKY_TITLE not in html
-    assert "Amélie &amp; &quot;Friends&quot; &lt;Director&#39;s Cut&gt;" in html
+    assert (
+        "Amélie &amp; &#34;Friends&#34; &lt;Director&#39;s Cut&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
+        in html
+    )
 
 
 def test_the_page_is_self_contained(synthetic_report: Rendered) -> None:
@@ -183,11 +188,11 @@ def test_every_statement_is_snowflake_sql(synthetic_report: Rendered) -> None:
 
 def test_queries_fetch_aggregates_and_top_rows_only(synthetic_report: Rendered) -> None:
     """No statement reads a large table whole: each one aggregates, limits, or reads a table that is
-    small by construction (one row per genre, month, weekday-hour, segment or parameter)."""
+    small by construction (one row per genre, month, weekday-hour, segment, parameter or node)."""
     small = ("RATINGS_BY_GENRE", "RATINGS_BY_RELEASE_YEAR", "RATING_VALUE_DISTRIBUTION", "ACTIVITY_BY_WEEKDAY_HOUR",
              "RATINGS_OVER_TIME", "SEASONALITY", "ACTIVITY_ANOMALIES", "RECOMMENDATION_PAIR_STATS",
              "USER_SEGMENT_SUMMARY", "GENRE_GROWTH_POTENTIAL", "ANALYSIS_PARAMETERS", "INFORMATION_SCHEMA",
-             "CONTENT_COVERAGE_GAPS", "GENRE_POPULARITY")  # fmt: skip
+             "CONTENT_COVERAGE_GAPS", "GENRE_POPULARITY", "NODE_STATE")  # fmt: skip
     for sql in synthetic_report.report.statements:
         bounded = re.search(r"\b(LIMIT|COUNT|SUM|GROUP BY|MEDIAN|WHERE MOVIE_ID IN)\b", sql)
         assert bounded or any(f".{t}" in sql for t in small), sql

@@ -20,7 +20,18 @@ from netflix_elt.cli.common import (
     ThreadsOption,
 )
 
-COMMAND_MODULES = ("demo", "generate", "load", "build", "inspect", "quality", "report", "orchestrate")
+COMMAND_MODULES = (
+    "demo",
+    "generate",
+    "load",
+    "build",
+    "inspect",
+    "diff",
+    "quality",
+    "report",
+    "orchestrate",
+    "clean",
+)
 
 app = typer.Typer(
     name="netflix-elt",

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import typer
@@ -18,7 +22,9 @@ from netflix_elt.cli.common import (
     StateDirOption,
     ThreadsOption,
     console,
+    err_console,
     friendly_errors,
+    nothing_chosen,
     open_project,
     options,
 )
@@ -28,6 +34,8 @@ if TYPE_CHECKING:
     from netflix_elt.project import Project
     from netflix_elt.results import NodeResult, RunResult
 
+
+EXIT_CANCELLED = 130  # 128 + SIGINT, as shells report a command ended by Ctrl-C
 
 HELP = {
     "build": "Build seeds, sources, models and snapshots in DAG order, each followed by its checks.",
@@ -65,13 +73,19 @@ def _command(command: str) -> Callable[..., None]:
         )
         from netflix_elt.plan import command_checks
 
-        with open_project(opts) as project:
+        with open_project(opts) as project, ctrl_c_cancels(project):
             run = execute_with_progress(project, command, opts)
             if command_checks(command):
                 from netflix_elt.quality import publish_validation
 
                 console.print(f"[dim]validation report: {publish_validation(project, run)[1]}[/dim]")
         print_summary(run)
+        if run.cancelled:
+            err_console.print(
+                f"{command} {run.run_id} cancelled (Ctrl-C): recorded in RUN_HISTORY and run_results.json",
+                soft_wrap=True,
+            )
+            raise typer.Exit(EXIT_CANCELLED)
         if not run.success:
             raise typer.Exit(1)
 
@@ -79,9 +93,41 @@ def _command(command: str) -> Callable[..., None]:
     return run_command
 
 
+@contextlib.contextmanager
+def ctrl_c_cancels(project: Project) -> Iterator[None]:
+    """Inside the block, a first Ctrl-C cancels the command (``Project.cancel``: running queries are
+    interrupted, work tables dropped, the run recorded as cancelled, exit 130 afterwards); a second one
+    exits at once, leaving whatever is half-done to the next command or ``netflix-elt clean``."""
+    presses = 0
+
+    def on_sigint(signum: int, frame: object) -> None:
+        nonlocal presses
+        presses += 1
+        if presses > 1:
+            err_console.print(
+                "interrupted again: exiting now (`netflix-elt clean` drops what this run left)",
+                soft_wrap=True,
+            )
+            sys.stderr.flush()
+            os._exit(EXIT_CANCELLED)
+        err_console.print(
+            "cancelling: interrupting the running queries (press Ctrl-C again to exit at once)",
+            soft_wrap=True,
+        )
+        project.cancel()
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def execute_with_progress(project: Project, command: str, opts: Options) -> RunResult:
     """Run a command with a progress bar and one line per finished node."""
     plan = project.plan(command, opts.select, opts.exclude)
+    if not plan.order:
+        nothing_chosen(project, opts, command)
     progress = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),

@@ -24,7 +24,15 @@ if TYPE_CHECKING:
     from netflix_elt.errors import NetflixEltError
     from netflix_elt.project import Project
 
-STATUS_STYLE = {"success": "green", "warn": "yellow", "error": "red", "skipped": "dim"}
+STATUS_STYLE = {
+    "success": "green",
+    "warn": "yellow",
+    "error": "red",
+    "skipped": "dim",
+    "up_to_date": "cyan",
+    "not_due": "blue",
+    "cancelled": "magenta",
+}
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -81,6 +89,27 @@ def open_project(opts: Options) -> Project:
     project = Project(profile=load_profile(opts.profile), state_dir=opts.state_dir)
     project.use_check_runner(default_check_runner(project))
     return project
+
+
+def nothing_chosen(project: Project, opts: Options, command: str | None = None) -> None:
+    """Called when the selection leaves nothing to list or run (for ``command``, when given).
+
+    With --select or --exclude that is bad input: a SelectionError naming the selector (exit 2). A
+    selection that reads earlier runs (``state:modified``) may rightly be empty, and only warns, as
+    does a command with no selector that has nothing to run in this project.
+    """
+    from netflix_elt.errors import SelectionError
+    from netflix_elt.plan import nothing_to_run
+    from netflix_elt.selection import depends_on_state, nothing_selected
+
+    registry, modified = project.registry, project.modified
+    if command is None:
+        reason = nothing_selected(registry, opts.select, opts.exclude, modified)
+    else:
+        reason = nothing_to_run(registry, command, opts.select, opts.exclude, modified)
+    if (opts.select or opts.exclude) and not depends_on_state(opts.select):
+        raise SelectionError(reason, hint="`netflix-elt ls` lists every node with its kind and tags")
+    err_console.print(f"[yellow]warning:[/yellow] nothing to do: {escape(reason)}", soft_wrap=True)
 
 
 def friendly_errors(func: F) -> F:

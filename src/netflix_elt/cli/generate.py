@@ -41,8 +41,14 @@ def generate(
             summary = generate_increment(out, increment, seed)
             title = f"{summary.out_dir}: day {increment} ({summary.seconds:.1f}s)"
     except (ValueError, FileNotFoundError) as exc:
+        if increment is None and isinstance(exc, FileNotFoundError):
+            raise NetflixEltError(f"cannot write to {out}: {exc.strerror}") from None
         raise NetflixEltError(
             str(exc), hint="an increment needs a dataset first: netflix-elt generate --out DIR"
+        ) from None
+    except OSError as exc:  # --out is a file, or not writable
+        raise NetflixEltError(
+            f"cannot write to {out}: {exc.strerror}", hint="pass --out with a directory you can write"
         ) from None
     console.print(title)
     table = Table(show_edge=False)

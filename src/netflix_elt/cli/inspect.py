@@ -14,16 +14,22 @@ from netflix_elt.cli.common import (
     SelectOption,
     StateDirOption,
     console,
+    err_console,
     friendly_errors,
+    nothing_chosen,
     open_project,
     options,
     print_frame,
 )
 
 if TYPE_CHECKING:
+    import pandas as pd
+    from snowflake.snowpark import DataFrame
+
+    from netflix_elt.errors import NetflixEltError
     from netflix_elt.project import Project
 
-LimitOption = Annotated[int, typer.Option("--limit", "-n", min=0, help="Rows to show.")]
+LimitOption = Annotated[int, typer.Option("--limit", "-n", min=0, help="Rows to show; 0 shows every row.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -45,6 +51,8 @@ def ls(
     opts = options(ctx, select=select, exclude=exclude, profile=profile, state_dir=state_dir)
     project = open_project(opts)
     chosen = project.select(opts.select, opts.exclude)
+    if not chosen:
+        nothing_chosen(project, opts)
     table = Table(show_edge=False)
     for column in ("model", "kind", "relation", "depends on", "tags"):
         table.add_column(column)
@@ -66,13 +74,20 @@ def show(
     profile: ProfileOption = None,
     state_dir: StateDirOption = None,
 ) -> None:
-    """Show the first rows of a built model."""
+    """Show the first rows of a built model (says so on stderr when there are more)."""
     opts = options(ctx, profile=profile, state_dir=state_dir)
+    from netflix_elt.errors import SqlError
+
     with open_project(opts) as project:
         relation = project.relation(model)
         _require_built(project, relation)
-        frame = project.table(model).limit(limit).to_pandas()
+        try:
+            frame, cut = first_rows(project.table(model), limit)
+        except SqlError as exc:  # e.g. a view whose SQL the embedded engine refuses when it runs
+            raise exc.locate(f"model {model}") from None
     print_frame(frame, fmt, title=relation)
+    if cut:
+        say_cut(len(frame))
 
 
 @friendly_errors
@@ -84,17 +99,71 @@ def sql(
     profile: ProfileOption = None,
     state_dir: StateDirOption = None,
 ) -> None:
-    """Run a query against the profile's engine and print the result."""
-    from netflix_elt.errors import NetflixEltError
-    from netflix_elt.executor import first_line
+    """Run a query against the profile's engine and print the result (the first 100 rows unless
+    --limit says otherwise; a cut is said on stderr)."""
+    from netflix_elt.errors import NetflixEltError, SqlError
 
     opts = options(ctx, profile=profile, state_dir=state_dir)
     with open_project(opts) as project:
+        project.engine  # noqa: B018  (opening it reports a locked warehouse or a failed connection as such)
         try:
-            frame = project.sql(query).limit(limit).to_pandas()
+            frame, cut = first_rows(project.sql(query), limit)
+        except SqlError as exc:  # e.g. a construct the embedded engine refuses to translate
+            raise exc.locate("query") from None
+        except NetflixEltError:
+            raise
         except Exception as exc:
-            raise NetflixEltError(first_line(exc), where="query", hint="check the SQL") from None
+            raise query_error(exc) from None
     print_frame(frame, fmt)
+    if cut:
+        say_cut(len(frame))
+
+
+def first_rows(df: DataFrame, limit: int) -> tuple[pd.DataFrame, bool]:
+    """The first ``limit`` rows of ``df`` (every row when ``limit`` is 0) and whether rows were left out.
+
+    One row more than asked for is fetched, so a cut is known without counting the whole result.
+    """
+    if limit == 0:
+        return df.to_pandas(), False
+    frame = df.limit(limit + 1).to_pandas()
+    return frame.head(limit), len(frame) > limit
+
+
+def say_cut(shown: int) -> None:
+    """Tell on stderr (never in the data on stdout) that the output stops at the limit."""
+    err_console.print(
+        f"note: showing the first {shown:,} rows; the result has more. Use --limit 0 for every row "
+        "(or --limit N for N rows).",
+        soft_wrap=True,
+    )
+
+
+def query_error(exc: Exception) -> NetflixEltError:
+    """A failed query as the user should read it: the SQL was refused, or the warehouse went away."""
+    from netflix_elt.errors import NetflixEltError
+    from netflix_elt.executor import first_line
+
+    if is_connection_error(exc):
+        return NetflixEltError(
+            f"lost the connection to the warehouse: {first_line(exc)}",
+            where="query",
+            hint="check the connection and run the query again",
+        )
+    return NetflixEltError(first_line(exc), where="query", hint="check the SQL")
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    """True for the connector's errors about the connection itself (not about the statement)."""
+    from snowflake.connector.errors import InterfaceError, OperationalError
+
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:  # Snowpark wraps the connector's error (conn_error)
+        seen.add(id(exc))
+        if isinstance(exc, InterfaceError | OperationalError):
+            return True
+        exc = getattr(exc, "conn_error", None) or exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return False
 
 
 @friendly_errors
@@ -110,6 +179,8 @@ def graph(
     opts = options(ctx, select=select, exclude=exclude)
     project = open_project(opts)
     chosen = project.select(opts.select, opts.exclude)
+    if not chosen:
+        nothing_chosen(project, opts)
     if fmt not in ("mermaid", "dot"):
         raise typer.BadParameter("use mermaid or dot", param_hint="--format")
     render = to_mermaid if fmt == "mermaid" else to_dot

@@ -2,7 +2,8 @@
 
 Exit codes: 0 when every file loaded or was skipped, 1 when a file failed in the warehouse (the
 others still load; see ELT_META.LOAD_LOG), 2 when nothing could be loaded (a missing or empty
-directory, a bad header, non-UTF-8 bytes, a bad profile): one red ``error:`` line, no traceback.
+directory, a required file that cannot be read, a bad header or quoting, a bad profile): one red
+``error:`` line, no traceback. Records that cannot be stored are rejected, not errors.
 Snowpark, fakesnow and pandas are imported inside the command so that ``netflix-elt --help`` is fast.
 """
 
@@ -56,13 +57,16 @@ def load_command(
     from netflix_elt.errors import NetflixEltError
     from netflix_elt.loader import load_directory
     from netflix_elt.loader.discover import discover
+    from netflix_elt.recovery import clear_leftovers
 
     try:
-        discover(source, mode.value)  # fail fast, before the warehouse is opened
         opts = options(ctx, profile=profile, state_dir=state_dir)  # global options given before `load`
-        engine = open_engine(load_profile(opts.profile), resolve_state_dir(opts.state_dir))
+        chosen = load_profile(opts.profile)
+        discover(source, mode.value)  # fail fast, before the warehouse is opened
+        engine = open_engine(chosen, resolve_state_dir(opts.state_dir))
         try:
             engine.bootstrap()
+            clear_leftovers(engine)  # what a killed run left: its work tables, its IN_PROGRESS loads
             summary = load_directory(engine, source, mode.value)
         finally:
             engine.close()
@@ -74,7 +78,8 @@ def load_command(
 
 
 def print_summary(summary: LoadSummary) -> None:
-    """One table row per file, then the totals, the rejects and any failures."""
+    """One table row per file, then the totals, the rejects, why files were skipped or not loaded, and
+    any failures."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -110,5 +115,10 @@ def print_summary(summary: LoadSummary) -> None:
             f"{summary.rows_rejected:,} records rejected, each with its line and reason in the "
             f"LOAD_REJECTS table of the metadata schema (BATCH_ID = '{summary.batch_id}')"
         )
+    for file in summary.files:
+        if file.status == "skipped" and file.message:
+            console.print(Text(f"skipped {Path(file.file).name}: {file.message}"))
+    for entry in summary.ignored:
+        console.print(Text(f"not loaded: {entry.name} ({entry.reason})"))
     for file in summary.failed:
         console.print(Text(f"failed: {file.error}", style="red"))

@@ -14,6 +14,7 @@ from netflix_elt.cli.common import (
     StateDirOption,
     console,
     friendly_errors,
+    nothing_chosen,
     open_project,
     options,
 )
@@ -40,6 +41,8 @@ def unit_test(
     project = open_project(opts)
     registry = project.registry
     chosen = project.select(opts.select, opts.exclude)
+    if not chosen:
+        nothing_chosen(project, opts)
     cases = [c for c in discover_unit_tests(registry, [project_package()]) if c.model in chosen]
     if not cases:
         console.print("no unit tests found for the selected models")

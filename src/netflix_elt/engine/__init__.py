@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from netflix_elt.config import Profile
+from netflix_elt.config import Profile, ensure_state_dir
 from netflix_elt.engine.base import Column, Engine
 
 
 def open_engine(profile: Profile, state_dir: Path) -> Engine:
     """An engine for the profile: embedded (fakesnow/DuckDB) for ``local``, a real account for ``snowflake``."""
-    state_dir.mkdir(parents=True, exist_ok=True)
+    ensure_state_dir(state_dir)
     if profile.engine == "snowflake":
         from netflix_elt.engine.snowflake import SnowflakeEngine
 

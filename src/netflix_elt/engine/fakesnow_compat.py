@@ -29,6 +29,7 @@ _install_lock = threading.Lock()
 _installed = False
 _instances: dict[Path, Any] = {}
 _users: dict[Path, int] = {}
+_removed_at_exit: set[str] = set()
 
 
 def check_versions() -> list[str]:
@@ -58,7 +59,37 @@ def install() -> None:
         FakeSnowflakeCursor._describe_internal = FakeSnowflakeCursor.describe
         _route_write_pandas()
         _quiet()
+        refuse_lossy_translation()
+        remove_stage_directory_at_exit()
         _installed = True
+
+
+def refuse_lossy_translation() -> None:
+    """Make fakesnow's translation refuse what it cannot translate without loss (idempotent, thread-safe).
+
+    In-process engines get it from :func:`install`; a fakesnow HTTP server in this process (the wire
+    tier) calls it before serving. See ``engine/translation.py`` and ``engine/drift.py``.
+    """
+    from netflix_elt.engine import translation
+
+    translation.install()
+
+
+def remove_stage_directory_at_exit() -> None:
+    """Remove the directory fakesnow keeps its stages' files in when the process ends (idempotent).
+
+    Importing fakesnow creates it (``tempfile.mkdtemp(prefix="fakesnow_bucket_")``) in every process and
+    nothing removes it: one empty or stale directory per command, forever. A stage lives as long as the
+    fakesnow instance, which is this process.
+    """
+    import atexit
+    import shutil
+
+    from fakesnow.transforms import stage
+
+    if stage.LOCAL_BUCKET_PATH not in _removed_at_exit:
+        _removed_at_exit.add(stage.LOCAL_BUCKET_PATH)
+        atexit.register(shutil.rmtree, stage.LOCAL_BUCKET_PATH, ignore_errors=True)
 
 
 def _route_write_pandas() -> None:

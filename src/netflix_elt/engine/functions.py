@@ -7,8 +7,12 @@ each emits a documented Snowflake call.
 
 from __future__ import annotations
 
-from snowflake.snowpark import Column
-from snowflake.snowpark import functions as F
+from typing import TYPE_CHECKING
+
+from netflix_elt.snowpark import F
+
+if TYPE_CHECKING:
+    from snowflake.snowpark import Column
 
 
 def regexp_replace(subject: Column, pattern: str, replacement: str = "") -> Column:

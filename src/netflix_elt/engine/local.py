@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from netflix_elt.config import Profile
+from netflix_elt.contracts import Contract
 from netflix_elt.engine import fakesnow_compat
-from netflix_elt.engine.base import Engine
+from netflix_elt.engine.base import CsvFile, CsvLanding, Engine
 from netflix_elt.errors import ConfigError
-from netflix_elt.sql import split_fqn
+from netflix_elt.sql import column_list, split_fqn
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     from snowflake.snowpark import Session
 
 
 # DuckDB's CSV reader needs a NULL marker; this one never occurs, so no field becomes NULL (NULL_IF = ()).
 _NO_NULL_MARKER = "__netflix_elt_no_null_marker__"
 _MAX_LINE_BYTES = 64 << 20
+_ARROW_BATCH_ROWS = 100_000
 
 
 class LocalEngine(Engine):
@@ -50,12 +53,31 @@ class LocalEngine(Engine):
             raise
         return Session.builder.configs({"connection": connection}).create()
 
+    def _interrupt(self, session: Session) -> None:
+        # DuckDB's interrupt of the statement running on the Session's connection (ignored when idle).
+        fakesnow_compat.duckdb_connection(session).interrupt()
+
+    @property
+    def warehouse_key(self) -> str:
+        return str((self.state_dir / "warehouse").resolve())
+
     def close(self) -> None:
         super().close()
         with self._instance_lock:
             acquired, self._instance = self._instance, None
         if acquired is not None:
             fakesnow_compat.release(self.db_path)
+
+    def create_table_as(self, qualified: str, select_sql: str, contract: Contract | None = None) -> None:
+        if contract is None:
+            super().create_table_as(qualified, select_sql)
+            return
+        # fakesnow 0.12.1 runs a CTAS with a column list by casting the SELECT and drops the NOT NULL
+        # constraints, so a NULL would pass silently. Creating the table from the contract, then
+        # inserting, keeps them: DuckDB casts on INSERT as Snowflake's CTAS does, and refuses the NULL.
+        self.execute(f"CREATE OR REPLACE TABLE {qualified} ({contract.column_definitions()})")
+        names = column_list(contract.names)
+        self.execute(f"INSERT INTO {qualified} ({names}) SELECT {names} FROM ({select_sql})")
 
     def publish_table(self, building: str, qualified: str) -> None:
         # DuckDB has no SWAP WITH; DROP + RENAME inside one transaction is just as atomic there.
@@ -66,12 +88,51 @@ class LocalEngine(Engine):
                 self.execute(f"DROP {previous} {qualified}")
             self.execute(f"ALTER TABLE {building} RENAME TO {name}")
 
+    def fetch_arrow(self, sql: str) -> Iterator[pa.Table]:
+        """fakesnow's cursor holds no Arrow batches, so DuckDB streams the rows itself, on a connection of
+        its own. ``sql`` must mean the same in both dialects: the callers' plain projection of
+        qualified columns from a qualified table does."""
+        import pyarrow as pa
+
+        connection = fakesnow_compat.duckdb_connection(self.session()).cursor()
+        try:
+            reader = connection.sql(sql).to_arrow_reader(_ARROW_BATCH_ROWS)
+            for batch in reader:
+                yield pa.Table.from_batches([batch])
+        finally:
+            connection.close()
+
+    def row_hash_sum(self, qualified: str, columns: Sequence[str], where: str) -> int | None:
+        """DuckDB's own hash: Snowflake's HASH has no equivalent here (the translation refuses it, see
+        engine/drift.py), and these checksums are only compared with each other. Run on the Session's
+        DuckDB connection, so it sees the rows of the open transaction; ``where`` is plain SQL that
+        both dialects read alike (the loader's equality tests on identifiers and quoted names)."""
+        sql = f"SELECT SUM(CAST(hash({', '.join(columns)}) AS HUGEINT)) FROM {qualified} WHERE {where}"
+        value = fakesnow_compat.duckdb_connection(self.session()).execute(sql).fetchone()[0]
+        return None if value is None else int(value)
+
     def create_scratch_table(self, schema: str, hint: str, select_sql: str) -> str:
         # DuckDB keeps temporary tables in their own catalog, which a qualified Snowflake name cannot
         # reach; a regular table that the caller drops serves the same purpose.
         qualified = self.fqn(schema, self.scratch_name(hint))
         self.execute(f"CREATE TABLE {qualified} AS {select_sql}")
         return qualified
+
+    def land_csv_file(self, file: CsvFile) -> CsvLanding:
+        """A view that reads the file in place each time it is queried: nothing is copied.
+
+        The loader reads the landing once for the good records and, only when some record is not
+        good, once more for the rejects; DuckDB's reader is parallel unless a quoted field holds a
+        line break (it cannot split such a file). The view is DuckDB SQL on the Session's own DuckDB
+        connection (it is not Snowflake SQL and is not recorded); the SQL that reads it is.
+        """
+        qualified = self.fqn(file.schema, self.scratch_name(file.hint))
+        path = str(file.path.resolve()).replace("'", "''")
+        source = _read_csv_sql(f"'{path}'", file.columns, parallel=not file.multiline)
+        fakesnow_compat.duckdb_connection(self.session()).execute(
+            f"CREATE VIEW {qualified} AS SELECT ordinality AS {file.columns[0]}, * EXCLUDE (ordinality) FROM {source}"
+        )
+        return CsvLanding(qualified, None, is_view=True)
 
     def copy_csv_file(
         self,
@@ -89,15 +150,26 @@ class LocalEngine(Engine):
         fakesnow 0.12.1's COPY INTO cannot do this: it has no COPY transformations or METADATA$
         columns, accepts only ON_ERROR = ABORT_STATEMENT, and lets DuckDB sniff column types (imdbId
         0114709 would land as 114709). The statement is DuckDB SQL on the Session's own DuckDB
-        connection, so it is not Snowflake SQL and is not recorded. ``parallel = false`` keeps records in
-        file order for row_number() (and was faster than the parallel reader on 2 cores).
+        connection, so it is not Snowflake SQL and is not recorded.
         """
-        fields = ", ".join(f"'{name}': 'VARCHAR'" for name in columns[1:])
         sql = (
-            f"INSERT INTO {landing} ({', '.join(columns)}) SELECT row_number() OVER (), * FROM read_csv(?, "
-            f"columns = {{{fields}}}, header = false, auto_detect = false, delim = ',', quote = '\"', "
-            f"escape = '\"', strict_mode = false, null_padding = true, parallel = false, "
-            f"nullstr = '{_NO_NULL_MARKER}', max_line_size = {_MAX_LINE_BYTES}, encoding = 'utf-8')"
+            f"INSERT INTO {landing} ({', '.join(columns)}) SELECT ordinality, * EXCLUDE (ordinality) "
+            f"FROM {_read_csv_sql('?', columns, parallel=False)}"
         )
         rows = fakesnow_compat.duckdb_connection(self.session()).execute(sql, [str(local_file)]).fetchall()
         return int(rows[0][0])
+
+
+def _read_csv_sql(path_sql: str, columns: Sequence[str], *, parallel: bool) -> str:
+    """DuckDB's reader over a CSV file with the landing rules of ``Engine.copy_csv_file``, numbered.
+
+    Every field is VARCHAR (no sniffing), an empty field stays '' (the NULL marker never occurs),
+    missing fields are NULL (``null_padding``), and ``WITH ORDINALITY`` numbers records in file order.
+    """
+    fields = ", ".join(f"'{name}': 'VARCHAR'" for name in columns[1:])
+    return (
+        f"read_csv({path_sql}, columns = {{{fields}}}, header = false, auto_detect = false, delim = ',', "
+        f"quote = '\"', escape = '\"', strict_mode = false, null_padding = true, "
+        f"parallel = {'true' if parallel else 'false'}, nullstr = '{_NO_NULL_MARKER}', "
+        f"max_line_size = {_MAX_LINE_BYTES}, encoding = 'utf-8') WITH ORDINALITY"
+    )

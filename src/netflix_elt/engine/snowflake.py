@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from netflix_elt.engine.base import Engine
 from netflix_elt.errors import ConfigError
+from netflix_elt.sql import ident
 
 if TYPE_CHECKING:
     from snowflake.snowpark import Session
@@ -33,9 +34,9 @@ def connection_parameters(profile_settings: Any, database: str, environ: dict[st
     $SNOWFLAKE_HOME); otherwise account, user and a password or key-pair come from SNOWFLAKE_*
     variables. Warehouse and role come from the profile; the database is always the profile's.
     """
-    params: dict[str, Any] = {"database": database, "warehouse": profile_settings.warehouse}
+    params: dict[str, Any] = {"database": ident(database), "warehouse": ident(profile_settings.warehouse)}
     if profile_settings.role:
-        params["role"] = profile_settings.role
+        params["role"] = ident(profile_settings.role)
     params["session_parameters"] = {
         "QUERY_TAG": profile_settings.query_tag,
         "TIMEZONE": "UTC",
@@ -89,8 +90,13 @@ class SnowflakeEngine(Engine):
                 where=f"profile {self.profile.name}",
                 hint="check the connection in connections.toml or the SNOWFLAKE_* variables",
             ) from None
+        # A current schema of the project's own: Snowpark creates the temporary stage and table of
+        # create_dataframe (seeds) in the current schema, and a database's PUBLIC schema may be
+        # missing or not writable by the role.
+        raw = f"{self.database}.{self.profile.schemas.raw}"
         session.sql(f"CREATE DATABASE IF NOT EXISTS {self.database}").collect()
-        session.use_database(self.database)
+        session.sql(f"CREATE SCHEMA IF NOT EXISTS {raw}").collect()
+        session.use_schema(raw)
         return session
 
     def publish_table(self, building: str, qualified: str) -> None:

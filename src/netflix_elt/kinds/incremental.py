@@ -1,23 +1,32 @@
 """``incremental``: build once, then merge, append or delete+insert only what the model returns.
 
 The model sees ``ctx.is_incremental`` and ``ctx.high_water_mark`` (the target's maximum
-``incremental_column`` minus ``lookback_hours``) and filters its input accordingly. The rows it
-returns are staged into a scratch table, then applied with one Snowflake statement per step
-(``MERGE INTO ... USING <scratch>``: Snowpark's ``Table.merge`` is not used, see engine notes).
+``incremental_column`` minus ``lookback_hours``) and filters its input accordingly; or, with
+``changes_of``, reads the rows its inputs changed since it last consumed them (``ctx.inserted`` /
+``ctx.deleted``, see :mod:`netflix_elt.changes`). The rows it returns are staged into a scratch table,
+compared with the target on ``unique_key`` (only rows that are new or differ are kept), and applied
+in one transaction: the changed rows are recorded as the model's own change set (old images -1, new
+images +1), existing keys are updated (``UPDATE ... FROM``), new keys inserted, and the node's new data
+version written. Snowpark's ``Table.merge`` is not used (see engine notes), nor is ``MERGE``: the
+embedded engine runs a MERGE as a full outer join over the whole target.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
+from sqlglot import exp
 
+from netflix_elt.changes import FullRebuildNeeded
 from netflix_elt.engine import Column
 from netflix_elt.errors import ModelError
+from netflix_elt.kinds import enforce
 from netflix_elt.kinds.base import BuildJob, BuildOutcome, Kind
 from netflix_elt.kinds.table import build_table
-from netflix_elt.sql import column_list, ident
+from netflix_elt.sql import column_ref, columns_ref, ident, key_matches, pairs_equal, render, table_ref
 
 Strategy = Literal["merge", "append", "delete+insert"]
 OnSchemaChange = Literal["fail", "append_new_columns", "sync_all_columns", "full_refresh"]
@@ -29,7 +38,8 @@ class Incremental(Kind):
     ``unique_key`` is required for ``merge`` and ``delete+insert``. ``on_schema_change`` decides what
     happens when the model's columns differ from the table's: ``fail``, ``append_new_columns`` (add
     them; old rows get NULL), ``sync_all_columns`` (add new, drop removed, widen changed types) or
-    ``full_refresh`` (rebuild the table from scratch).
+    ``full_refresh`` (rebuild the table from scratch). Under a contract, the rows to merge must match
+    it and so must the existing table: a difference there fails the model (``full_refresh`` rebuilds).
     """
 
     name: ClassVar[str] = "incremental"
@@ -38,6 +48,9 @@ class Incremental(Kind):
     incremental_column: str | None = None
     lookback_hours: float = Field(default=0.0, ge=0)
     on_schema_change: OnSchemaChange = "fail"
+    # Inputs whose changes an incremental build reads (ctx.inserted / ctx.deleted). When another
+    # input changed since the last build, or a change set cannot be read, the model is rebuilt in full.
+    changes_of: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _key_for_strategy(self) -> Incremental:
@@ -45,19 +58,78 @@ class Incremental(Kind):
             raise ValueError(f"strategy '{self.strategy}' needs unique_key")
         return self
 
+    def row_key(self) -> tuple[str, ...]:
+        """``unique_key`` identifies a row under merge and delete+insert; appended rows may repeat it."""
+        return tuple(k.upper() for k in self.unique_key) if self.strategy != "append" else ()
+
+    @property
+    def keeps_changes(self) -> bool:
+        return True
+
+    def change_inputs(self, read_tables: set[str]) -> tuple[str, ...]:
+        return tuple(n.upper() for n in self.changes_of)
+
     def build(self, job: BuildJob) -> BuildOutcome:
-        if job.full_refresh or job.engine.object_type(job.target) != "TABLE":  # none yet, or a view
-            return build_table(job)
+        if job.full_refresh or job.target_type() != "TABLE":  # none yet, or a view
+            return self._full(job)
+        try:
+            self._require_changes(job)
+        except FullRebuildNeeded as exc:
+            job.notes.append(f"rebuilt in full: {exc.reason}")
+            return self._full(job)
         context = job.context_for(is_incremental=True, high_water_mark=self._high_water_mark(job))
         scratch = job.engine.create_scratch_table(job.schema, job.model, job.select_sql(context))
         try:
+            if job.contract is not None:
+                if not self._target_meets_contract(job):
+                    return self._full(job)
+                enforce.check_rows(job, job.contract, scratch)
+                names = list(job.contract.names)
+                if job.change_log is not None:
+                    job.change_log.prepare()
+                return self._apply(job, scratch, names, names)
             target_columns = job.engine.columns(job.target)
             source_columns = job.engine.columns(scratch)
-            if not self._reconcile_schema(job, target_columns, source_columns):
-                return build_table(job)
-            return self._apply(job, scratch, [c.name for c in source_columns])
+            reshaped = self._reconcile_schema(job, target_columns, source_columns)
+            if reshaped is None:
+                return self._full(job)
+            columns = [c.name for c in target_columns]
+            if job.change_log is not None:
+                if reshaped:
+                    columns = [c.name for c in job.engine.columns(job.target)]
+                job.change_log.prepare(reshaped)
+            return self._apply(job, scratch, [c.name for c in source_columns], columns)
         finally:
             job.engine.drop_scratch_table(scratch)
+
+    def _full(self, job: BuildJob) -> BuildOutcome:
+        """Build the whole table; the change history starts over (consumers rebuild in full once)."""
+        outcome = build_table(job)
+        if job.change_log is not None:
+            job.change_log.reset()
+        return outcome
+
+    def _require_changes(self, job: BuildJob) -> None:
+        """With ``changes_of``: every such input's changes are readable, and no other input changed."""
+        if not self.changes_of:
+            return
+        if job.code_changed:
+            raise FullRebuildNeeded("its code or configuration changed since the rows were merged")
+        reader = job.changes
+        if reader is None:
+            raise FullRebuildNeeded("no record of the input versions it was built from")
+        for name in self.changes_of:
+            if name.upper() not in reader.current:
+                raise ModelError(
+                    f"changes_of names {name.upper()}, which is not one of its inputs",
+                    where=f"model {job.model}",
+                    hint="list only inputs (parameters) of the model in changes_of",
+                )
+            reader.require(name)
+        consumed = {n.upper() for n in self.changes_of}
+        others = [n for n in reader.changed_inputs(reader.current) if n not in consumed]
+        if others:
+            raise FullRebuildNeeded(f"{', '.join(others)} changed and its changes are not read")
 
     # -- steps --------------------------------------------------------------------------------
     def _high_water_mark(self, job: BuildJob) -> object:
@@ -68,8 +140,26 @@ class Incremental(Kind):
             mark = mark - timedelta(hours=self.lookback_hours)
         return mark
 
-    def _reconcile_schema(self, job: BuildJob, target: list[Column], source: list[Column]) -> bool:
-        """Bring the target's columns in line with the model's; False means 'rebuild instead'."""
+    def _target_meets_contract(self, job: BuildJob) -> bool:
+        """The existing table has the contract's columns exactly; False means 'rebuild instead'
+        (on_schema_change = full_refresh). A contracted model's columns change with its contract, so
+        the other settings cannot apply: the difference fails the model until a full refresh."""
+        assert job.contract is not None
+        problems = job.contract.differences(job.engine.columns(job.target), exact=True)
+        if problems and self.on_schema_change == "full_refresh":
+            return False
+        enforce.raise_differences(
+            job,
+            "the existing table",
+            problems,
+            hint="run with --full-refresh to rebuild it under the contract (or set on_schema_change="
+            "'full_refresh'); nothing was merged",
+        )
+        return True
+
+    def _reconcile_schema(self, job: BuildJob, target: list[Column], source: list[Column]) -> bool | None:
+        """Bring the target's columns in line with the model's: None means 'rebuild instead', True that
+        its columns changed, False that they were already the model's."""
         target_types = {c.name: c.type for c in target}
         source_types = {c.name: c.type for c in source}
         added = [c for c in source if c.name not in target_types]
@@ -80,7 +170,7 @@ class Incremental(Kind):
             if c.name in target_types and comparable_type(target_types[c.name]) != comparable_type(c.type)
         ]
         if not (added or removed or changed):
-            return True
+            return False
         summary = _describe_change(added, removed, changed, target_types)
         if self.on_schema_change == "fail":
             raise ModelError(
@@ -90,7 +180,7 @@ class Incremental(Kind):
                 "or run with --full-refresh",
             )
         if self.on_schema_change == "full_refresh":
-            return False
+            return None
         for column in added:
             job.engine.execute(f"ALTER TABLE {job.target} ADD COLUMN {column.name} {column.type}")
         if self.on_schema_change == "sync_all_columns":
@@ -102,11 +192,20 @@ class Incremental(Kind):
                 )
         return True
 
-    def _apply(self, job: BuildJob, scratch: str, columns: list[str]) -> BuildOutcome:
-        engine = job.engine
+    def _apply(
+        self, job: BuildJob, scratch: str, columns: list[str], target_columns: list[str]
+    ) -> BuildOutcome:
+        """Apply the staged rows in one transaction, recording the change set and the new version."""
+        engine, log = job.engine, job.change_log
         if self.strategy == "append":
-            inserted = _count(engine.execute(insert_sql(job.target, scratch, columns)))
-            return BuildOutcome(rows=engine.row_count(job.target), inserted=inserted, updated=0, deleted=0)
+            with engine.transaction():
+                if log is not None:
+                    new_images = _projection(target_columns, columns)
+                    engine.execute(log.append_sql(1, f"SELECT {new_images} FROM {scratch}", target_columns))
+                inserted = _count(engine.execute(insert_sql(job.target, scratch, columns)))
+                outcome = BuildOutcome(inserted=inserted, updated=0, deleted=0, changed=inserted > 0)
+                job.commit_in_transaction(outcome)
+            return _with_rows(outcome, engine.row_count(job.target))
         keys = [ident(k) for k in self.unique_key]
         duplicates = engine.scalar(duplicate_keys_sql(scratch, keys))
         if duplicates:
@@ -116,45 +215,161 @@ class Incremental(Kind):
                 hint="deduplicate in the model (e.g. QUALIFY ROW_NUMBER() ... = 1)",
             )
         if self.strategy == "merge":
-            rows = engine.execute(merge_sql(job.target, scratch, keys, columns))
-            inserted, updated = _merge_counts(rows)
-            return BuildOutcome(
-                rows=engine.row_count(job.target), inserted=inserted, updated=updated, deleted=0
+            return self._merge(job, scratch, keys, columns, target_columns)
+        return self._delete_insert(job, scratch, keys, columns, target_columns)
+
+    def _merge(
+        self, job: BuildJob, scratch: str, keys: list[str], columns: list[str], target_columns: list[str]
+    ) -> BuildOutcome:
+        """Only rows that are new or differ are applied: a re-run changes nothing."""
+        engine, log = job.engine, job.change_log
+        diff = engine.create_scratch_table(
+            job.schema, job.model, diff_sql(job.target, scratch, keys, columns)
+        )
+        try:
+            with engine.transaction():
+                if log is not None:
+                    old_images = _projection(target_columns, columns, OLD_PREFIX)
+                    engine.execute(
+                        log.append_sql(-1, f"SELECT {old_images} FROM {diff} WHERE {MATCHED}", target_columns)
+                    )
+                    new_images = _projection(target_columns, columns)
+                    engine.execute(log.append_sql(1, f"SELECT {new_images} FROM {diff}", target_columns))
+                updated = 0
+                if len(columns) > len(keys):
+                    updated = _count(engine.execute(update_from_sql(job.target, diff, keys, columns)))
+                inserted = _count(engine.execute(insert_new_sql(job.target, diff, columns)))
+                outcome = BuildOutcome(
+                    inserted=inserted, updated=updated, deleted=0, changed=inserted + updated > 0
+                )
+                job.commit_in_transaction(outcome)
+        finally:
+            engine.drop_scratch_table(diff)
+        return _with_rows(outcome, engine.row_count(job.target))
+
+    def _delete_insert(
+        self, job: BuildJob, scratch: str, keys: list[str], columns: list[str], target_columns: list[str]
+    ) -> BuildOutcome:
+        """Delete every key the model returned and, with ``changes_of``, every row whose key columns
+        match a row its inputs changed (on the key columns that input has: a change of a movie deletes
+        all (movie, tag) rows of that movie); then insert the returned rows. The model must return every
+        row of the keys its inputs changed."""
+        engine, log = job.engine, job.change_log
+        deletions = []
+        for key_columns, select in self._deletion_sets(job, scratch, keys):
+            names = ", ".join(key_columns)
+            table = engine.create_scratch_table(
+                job.schema, job.model, f"SELECT DISTINCT {names} FROM ({select})"
             )
+            job.scratch.append(table)
+            deletions.append((key_columns, table))
         with engine.transaction():
-            deleted = _count(engine.execute(delete_matching_sql(job.target, scratch, keys)))
+            if log is not None:
+                touched = " OR ".join(
+                    f"EXISTS (SELECT 1 FROM {table} k WHERE {_match('t', 'k', cols)})"
+                    for cols, table in deletions
+                )
+                engine.execute(
+                    log.append_sql(-1, f"SELECT t.* FROM {job.target} t WHERE {touched}", target_columns)
+                )
+                new_images = _projection(target_columns, columns)
+                engine.execute(log.append_sql(1, f"SELECT {new_images} FROM {scratch}", target_columns))
+            deleted = sum(
+                _count(engine.execute(delete_matching_sql(job.target, table, cols)))
+                for cols, table in deletions
+            )
             inserted = _count(engine.execute(insert_sql(job.target, scratch, columns)))
-        return BuildOutcome(rows=engine.row_count(job.target), inserted=inserted, updated=0, deleted=deleted)
+            outcome = BuildOutcome(
+                inserted=inserted, updated=0, deleted=deleted, changed=inserted + deleted > 0
+            )
+            job.commit_in_transaction(outcome)
+        return _with_rows(outcome, engine.row_count(job.target))
+
+    def _deletion_sets(self, job: BuildJob, scratch: str, keys: list[str]) -> list[tuple[list[str], str]]:
+        """(key columns, SELECT of their values to delete): the returned rows' keys, and per input of
+        ``changes_of`` the key columns it has, from the rows it gained and lost."""
+        sets: dict[tuple[str, ...], list[str]] = {tuple(keys): [f"SELECT {', '.join(keys)} FROM {scratch}"]}
+        if self.changes_of and job.changes is not None:
+            for name in self.changes_of:
+                input_columns = {c.name for c in job.engine.columns(job.changes.targets[name.upper()])}
+                shared = tuple(k for k in keys if k in input_columns)
+                if shared:
+                    names = ", ".join(shared)
+                    sets.setdefault(shared, [])
+                    sets[shared].append(f"SELECT {names} FROM ({job.changes.inserted_sql(name)})")
+                    sets[shared].append(f"SELECT {names} FROM ({job.changes.deleted_sql(name)})")
+        return [(list(cols), " UNION ALL ".join(parts)) for cols, parts in sets.items()]
 
 
 # -- SQL (Snowflake) ----------------------------------------------------------------------------
-def merge_sql(target: str, source: str, keys: list[str], columns: list[str]) -> str:
-    """MERGE that updates a matched row only when a value differs, so re-runs change nothing."""
-    on = " AND ".join(f"t.{k} = s.{k}" for k in keys)
+OLD_PREFIX = "_OLD_"
+MATCHED = "_MATCHED"
+
+
+def diff_sql(target: str, source: str, keys: list[str], columns: list[str]) -> str:
+    """The staged rows that are new (``_MATCHED`` false) or differ from the target row of their key
+    (``_MATCHED`` true), with that row's values as ``_OLD_<column>``."""
     values = [c for c in columns if c not in keys]
-    changed = " OR ".join(f"t.{c} IS DISTINCT FROM s.{c}" for c in values)
-    updates = ", ".join(f"{c} = s.{c}" for c in values)
-    matched = f"WHEN MATCHED AND ({changed}) THEN UPDATE SET {updates} " if values else ""
-    return (
-        f"MERGE INTO {target} t USING {source} s ON {on} "
-        f"{matched}"
-        f"WHEN NOT MATCHED THEN INSERT ({column_list(columns)}) VALUES ({column_list(columns, 's.')})"
+    first_key = column_ref(keys[0], "t")
+    changed = (
+        exp.or_(*(exp.NullSafeNEQ(this=column_ref(c, "t"), expression=column_ref(c, "s")) for c in values))
+        if values
+        else exp.false()
     )
+    old = [exp.alias_(column_ref(c, "t"), f"{OLD_PREFIX}{c}") for c in columns]
+    matched = exp.alias_(exp.Not(this=exp.Is(this=first_key, expression=exp.Null())), MATCHED)
+    select = (
+        exp.select(*columns_ref(columns, "s"), *old, matched)
+        .from_(table_ref(source, "s"))
+        .join(table_ref(target, "t"), on=pairs_equal(keys, "t", "s"), join_type="LEFT")
+        .where(exp.or_(exp.Is(this=first_key.copy(), expression=exp.Null()), exp.paren(changed)))
+    )
+    return render(select)
+
+
+def update_from_sql(target: str, diff: str, keys: list[str], columns: list[str]) -> str:
+    """UPDATE the target rows of the changed keys from the diff (Snowflake's UPDATE ... FROM)."""
+    values = [c for c in columns if c not in keys]
+    statement = exp.Update(
+        this=table_ref(target, "t"),
+        expressions=[exp.EQ(this=column_ref(c), expression=column_ref(c, "d")) for c in values],
+        from_=exp.From(this=table_ref(diff, "d")),
+        where=exp.Where(this=exp.and_(column_ref(MATCHED, "d"), *key_matches(keys, "t", "d"))),
+    )
+    return render(statement)
+
+
+def insert_new_sql(target: str, diff: str, columns: list[str]) -> str:
+    """INSERT the diff's new keys (``_MATCHED`` false)."""
+    select = exp.select(*columns_ref(columns)).from_(table_ref(diff)).where(exp.Not(this=column_ref(MATCHED)))
+    into = exp.Schema(this=table_ref(target), expressions=columns_ref(columns))
+    return render(exp.insert(select, into))
+
+
+def _match(left: str, right: str, keys: list[str]) -> str:
+    return " AND ".join(f"{left}.{k} = {right}.{k}" for k in keys)
 
 
 def insert_sql(target: str, source: str, columns: list[str]) -> str:
-    names = column_list(columns)
-    return f"INSERT INTO {target} ({names}) SELECT {names} FROM {source}"
+    select = exp.select(*columns_ref(columns)).from_(table_ref(source))
+    into = exp.Schema(this=table_ref(target), expressions=columns_ref(columns))
+    return render(exp.insert(select, into))
 
 
 def delete_matching_sql(target: str, source: str, keys: list[str]) -> str:
-    on = " AND ".join(f"{target}.{k} = s.{k}" for k in keys)
-    return f"DELETE FROM {target} USING {source} s WHERE {on}"
+    statement = exp.delete(table_ref(target), where=pairs_equal(keys, target, "s"))
+    statement.set("using", [table_ref(source, "s")])
+    return render(statement)
 
 
 def duplicate_keys_sql(source: str, keys: list[str]) -> str:
-    names = ", ".join(keys)
-    return f"SELECT COUNT(*) FROM (SELECT {names} FROM {source} GROUP BY {names} HAVING COUNT(*) > 1)"
+    duplicated = (
+        exp.select(*columns_ref(keys))
+        .from_(table_ref(source))
+        .group_by(*columns_ref(keys))
+        .having(exp.Count(this=exp.Star()) > 1)
+    )
+    return render(exp.select(exp.Count(this=exp.Star())).from_(duplicated.subquery()))
 
 
 def comparable_type(type_text: str) -> str:
@@ -169,9 +384,13 @@ def _count(rows: list) -> int:
     return int(rows[0][0]) if rows else 0
 
 
-def _merge_counts(rows: list) -> tuple[int, int]:
-    row = rows[0].as_dict() if rows else {}
-    return int(row.get("number of rows inserted", 0)), int(row.get("number of rows updated", 0))
+def _projection(target_columns: list[str], columns: list[str], prefix: str = "") -> str:
+    """The target's columns from staged rows that may lack some (NULL, as the target gets them)."""
+    return ", ".join(f"{prefix}{c} AS {c}" if c in columns else f"NULL AS {c}" for c in target_columns)
+
+
+def _with_rows(outcome: BuildOutcome, rows: int) -> BuildOutcome:
+    return replace(outcome, rows=rows)
 
 
 def _describe_change(

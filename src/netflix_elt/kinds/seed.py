@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import ClassVar
 
 from netflix_elt.errors import ModelError, NetflixEltError
 from netflix_elt.kinds.base import BuildJob, BuildOutcome, Kind
-from netflix_elt.sql import ident
+from netflix_elt.sql import ident, literal
+
+# Snowflake's limit on the rows of one VALUES clause; longer seeds are a UNION ALL of several.
+VALUES_ROWS_LIMIT = 16_384
 
 
 class Seed(Kind):
@@ -35,16 +39,9 @@ class Seed(Kind):
                 hint="make the CSV header and column_types list the same columns in the same order",
             )
         frame = frame.replace({"": None})
-        session = job.engine.session()
-        uploaded = session.create_dataframe(frame)
-        before, select = uploaded.queries["queries"][:-1], uploaded.queries["queries"][-1]
-        for statement in before:
-            job.engine.execute(statement)
-        casts = ", ".join(f"CAST({ident(c)} AS {t}) AS {ident(c)}" for c, t in self.column_types.items())
+        select = values_select_sql(self.column_types, frame.itertuples(index=False, name=None))
         try:
-            job.engine.replace_table(
-                job.target, f"SELECT {casts} FROM ({select})", audit=job.audit_before_publish()
-            )
+            job.replace_target(select)
         except NetflixEltError:
             raise
         except Exception as exc:
@@ -55,3 +52,22 @@ class Seed(Kind):
             ) from None
         rows = job.engine.row_count(job.target)
         return BuildOutcome(rows=rows, inserted=rows)
+
+
+def values_select_sql(column_types: Mapping[str, str], rows: Iterable[tuple[str | None, ...]]) -> str:
+    """The seed's rows as one Snowflake SELECT over VALUES, each column cast to its declared type.
+
+    The statement carries the data itself: no upload, stage or temporary table (Snowpark's
+    ``create_dataframe(pandas)`` path needs all three and INFER_SCHEMA). VALUES names its columns
+    COLUMN1, COLUMN2, ... (https://docs.snowflake.com/en/sql-reference/constructs/values).
+    """
+    casts = ", ".join(
+        f"CAST(COLUMN{i} AS {sql_type}) AS {ident(name)}"
+        for i, (name, sql_type) in enumerate(column_types.items(), start=1)
+    )
+    tuples = ["(" + ", ".join(literal(value) for value in row) + ")" for row in rows]
+    if not tuples:
+        nulls = ", ".join("NULL" for _ in column_types)
+        return f"SELECT {casts} FROM VALUES ({nulls}) WHERE FALSE"
+    chunks = [tuples[i : i + VALUES_ROWS_LIMIT] for i in range(0, len(tuples), VALUES_ROWS_LIMIT)]
+    return " UNION ALL ".join(f"SELECT {casts} FROM VALUES {', '.join(chunk)}" for chunk in chunks)

@@ -10,13 +10,26 @@ history cannot be recomputed from the source.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import ClassVar, Literal
 
 from pydantic import model_validator
+from sqlglot import exp
 
-from netflix_elt.errors import ModelError
+from netflix_elt.contracts import ContractColumn
+from netflix_elt.errors import ModelError, ProjectError
+from netflix_elt.kinds import enforce
 from netflix_elt.kinds.base import BuildJob, BuildOutcome, Kind
-from netflix_elt.sql import column_list, ident, timestamp_literal
+from netflix_elt.sql import (
+    column_ref,
+    columns_ref,
+    ident,
+    key_matches,
+    pairs_equal,
+    render,
+    table_ref,
+    timestamp_literal,
+)
 
 META_COLUMNS = ("VALID_FROM", "VALID_TO", "IS_CURRENT", "IS_DELETED", "SNAPSHOT_RUN_AT")
 
@@ -40,15 +53,69 @@ class Snapshot(Kind):
             raise ValueError("strategy 'check' needs check_cols")
         return self
 
+    @property
+    def records_run_time(self) -> bool:
+        """True when VALID_FROM / VALID_TO can hold the run's time instead of a time from the data: always
+        under ``check``, and for deleted and returning keys when hard deletes are tracked."""
+        return self.strategy == "check" or self.hard_deletes != "ignore"
+
+    def row_key(self) -> tuple[str, ...]:
+        """One row per key and VALID_FROM, when VALID_FROM comes from the data (else none is known)."""
+        if self.records_run_time:
+            return ()
+        return (*(k.upper() for k in self.unique_key), "VALID_FROM")
+
+    def run_dependent_columns(self) -> tuple[str, ...]:
+        """SNAPSHOT_RUN_AT always; VALID_FROM and VALID_TO too when they can hold the run's time."""
+        if self.records_run_time:
+            return ("VALID_FROM", "VALID_TO", "SNAPSHOT_RUN_AT")
+        return ("SNAPSHOT_RUN_AT",)
+
+    def contract_columns(self, declared: list[ContractColumn], owner: str) -> list[ContractColumn]:
+        """The model's columns, then the snapshot's own (META_COLUMNS), which it adds itself.
+
+        The row key and the run-dependent columns are the kind's (:meth:`row_key`,
+        :meth:`run_dependent_columns`): ``unique_key`` + VALID_FROM, unless VALID_FROM can hold the
+        run's time; so the declared columns may not mark a key of their own.
+        """
+        clash = [c.name for c in declared if c.name in META_COLUMNS]
+        if clash:
+            raise ProjectError(
+                f"{', '.join(clash)} are the snapshot's own columns; the snapshot declares them itself",
+                where=owner,
+                hint="declare only the columns the model returns",
+            )
+        names = {c.name for c in declared}
+        undeclared = [k.upper() for k in self.unique_key if k.upper() not in names]
+        keyed = [c.name for c in declared if c.key]
+        if undeclared or keyed:
+            raise ProjectError(
+                f"unique_key column(s) {', '.join(undeclared)} not declared"
+                if undeclared
+                else f"key=True on {', '.join(keyed)}: a snapshot's row key is its unique_key + VALID_FROM",
+                where=owner,
+                hint="declare every unique_key column, and no key=True (the snapshot sets its key itself)",
+            )
+        key, run = set(self.row_key()), set(self.run_dependent_columns())
+        meta = [
+            ContractColumn("VALID_FROM", "TIMESTAMP_NTZ", nullable=False),
+            ContractColumn("VALID_TO", "TIMESTAMP_NTZ"),
+            ContractColumn("IS_CURRENT", "BOOLEAN", nullable=False),
+            ContractColumn("IS_DELETED", "BOOLEAN", nullable=False),
+            ContractColumn("SNAPSHOT_RUN_AT", "TIMESTAMP_NTZ", nullable=False),
+        ]
+        return [
+            dataclasses.replace(c, key=c.name in key, run_dependent=c.run_dependent or c.name in run)
+            for c in [*declared, *meta]
+        ]
+
     def build(self, job: BuildJob) -> BuildOutcome:
         engine = job.engine
         run_at = timestamp_literal(job.run_started_at)
         select = job.select_sql(job.full_context())
-        if job.engine.object_type(job.target) != "TABLE":  # none yet, or a view with no history
+        if job.target_type() != "TABLE":  # none yet, or a view with no history
             self._check_keys(job, f"({select})")
-            engine.replace_table(
-                job.target, self.initial_sql(select, run_at), audit=job.audit_before_publish()
-            )
+            job.replace_target(self.initial_sql(select, run_at))
             rows = engine.row_count(job.target)
             return BuildOutcome(rows=rows, inserted=rows, updated=0, deleted=0)
 
@@ -56,7 +123,7 @@ class Snapshot(Kind):
         scratch = [source]
         try:
             self._check_keys(job, source)
-            columns = self._sync_columns(job, source)
+            columns = self._check_contract(job, source) if job.contract else self._sync_columns(job, source)
             changes = engine.create_scratch_table(
                 job.schema, job.model, self.changes_sql(job.target, source, run_at)
             )
@@ -91,6 +158,8 @@ class Snapshot(Kind):
 
     # -- checks and schema --------------------------------------------------------------------
     def _check_keys(self, job: BuildJob, source: str) -> None:
+        # Text, not a sqlglot tree: on a first build ``source`` is the model's own query, "(SELECT ...)",
+        # which must reach the warehouse as written.
         keys = ", ".join(self.keys)
         nulls = " OR ".join(f"{k} IS NULL" for k in self.keys)
         bad = job.scalar(
@@ -103,6 +172,21 @@ class Snapshot(Kind):
                 where=f"model {job.model}",
                 hint="a snapshot needs one row per unique_key; deduplicate in the model",
             )
+
+    def _check_contract(self, job: BuildJob, source: str) -> list[str]:
+        """The history and the model's rows both match the contract; return its data columns."""
+        assert job.contract is not None
+        enforce.check_table(
+            job,
+            job.contract,
+            job.target,
+            "the existing history table",
+            hint="a snapshot's history cannot be rebuilt from its input: change the contract back, "
+            "or drop the table to start a new history under it",
+        )
+        data = job.contract.without(META_COLUMNS)
+        enforce.check_rows(job, data, source)
+        return list(data.names)
 
     def _sync_columns(self, job: BuildJob, source: str) -> list[str]:
         """Add columns the model gained; return the data columns both sides have, in target order."""
@@ -120,10 +204,9 @@ class Snapshot(Kind):
     def keys(self) -> list[str]:
         return [ident(k) for k in self.unique_key]
 
-    def _join(self, left: str, right: str) -> str:
-        return " AND ".join(f"{left}.{k} = {right}.{k}" for k in self.keys)
-
     def initial_sql(self, select: str, run_at: str) -> str:
+        # Text, not a sqlglot tree: ``select`` is the model's own query, which must reach the warehouse
+        # as written.
         valid_from = f"s.{ident(self.updated_at)}" if self.strategy == "timestamp" else run_at
         return (
             f"SELECT s.*, {valid_from} AS VALID_FROM, CAST(NULL AS TIMESTAMP_NTZ) AS VALID_TO, "
@@ -132,56 +215,101 @@ class Snapshot(Kind):
 
     def changes_sql(self, target: str, source: str, run_at: str) -> str:
         """Source rows that start a new version: new keys, returning keys and changed values."""
-        first_key = self.keys[0]
+        first_key = column_ref(self.keys[0], "l")
+        run_time = _timestamp(run_at)
         if self.strategy == "timestamp":
             updated = ident(self.updated_at or "")
-            changed = f"s.{updated} > l.{updated}"
-            new_from = f"s.{updated}"
-            changed_from = f"GREATEST(s.{updated}, l.VALID_FROM)"
+            changed: exp.Expression = column_ref(updated, "s") > column_ref(updated, "l")
+            new_from: exp.Expression = column_ref(updated, "s")
+            changed_from: exp.Expression = exp.Greatest(
+                this=column_ref(updated, "s"), expressions=[column_ref("VALID_FROM", "l")]
+            )
         else:
-            changed = " OR ".join(f"s.{ident(c)} IS DISTINCT FROM l.{ident(c)}" for c in self.check_cols)
-            new_from = changed_from = run_at
-        returning = "NOT l.IS_CURRENT OR l.IS_DELETED"
-        return (
-            f"WITH last_version AS (SELECT * FROM {target} "
-            f"QUALIFY ROW_NUMBER() OVER (PARTITION BY {', '.join(self.keys)} "
-            "ORDER BY VALID_FROM DESC, IS_CURRENT DESC) = 1) "  # a zero-length closed version may tie
-            f"SELECT s.*, CASE WHEN l.{first_key} IS NULL THEN {new_from} "
-            f"WHEN {returning} THEN {run_at} ELSE {changed_from} END AS NEW_VALID_FROM "
-            f"FROM {source} s LEFT JOIN last_version l ON {self._join('s', 'l')} "
-            f"WHERE l.{first_key} IS NULL OR {returning} OR ({changed})"
+            changed = exp.or_(
+                *(
+                    exp.NullSafeNEQ(this=column_ref(c, "s"), expression=column_ref(c, "l"))
+                    for c in self.check_cols
+                )
+            )
+            new_from = changed_from = run_time
+        returning = (exp.not_(column_ref("IS_CURRENT", "l")), column_ref("IS_DELETED", "l"))
+        newest = exp.Window(
+            this=exp.RowNumber(),
+            partition_by=columns_ref(self.keys),
+            # a zero-length closed version may tie on VALID_FROM
+            order=exp.Order(
+                expressions=[
+                    exp.Ordered(this=column_ref(c), desc=True, nulls_first=True)
+                    for c in ("VALID_FROM", "IS_CURRENT")
+                ]
+            ),
+        )
+        last_version = exp.select("*").from_(table_ref(target)).qualify(newest.eq(1))
+        valid_from = (
+            exp.case()
+            .when(first_key.is_(exp.null()), new_from)
+            .when(exp.or_(*returning), run_time)
+            .else_(changed_from)
+        )
+        return render(
+            exp.select("s.*", valid_from.as_("NEW_VALID_FROM"))
+            .with_("last_version", as_=last_version)
+            .from_(table_ref(source, "s"))
+            .join(exp.table_("last_version", alias="l"), on=self._join("s", "l"), join_type="left")
+            .where(exp.or_(first_key.is_(exp.null()), *returning, exp.paren(changed)))
         )
 
     def deletions_sql(self, target: str, source: str) -> str:
         """Current, not-deleted versions whose key is gone from the source."""
-        return (
-            f"SELECT t.* FROM {target} t LEFT JOIN {source} s ON {self._join('t', 's')} "
-            f"WHERE t.IS_CURRENT AND NOT t.IS_DELETED AND s.{self.keys[0]} IS NULL"
+        return render(
+            exp.select("t.*")
+            .from_(table_ref(target, "t"))
+            .join(table_ref(source, "s"), on=self._join("t", "s"), join_type="left")
+            .where(
+                exp.and_(
+                    column_ref("IS_CURRENT", "t"),
+                    exp.not_(column_ref("IS_DELETED", "t")),
+                    column_ref(self.keys[0], "s").is_(exp.null()),
+                )
+            )
         )
 
     def close_changed_sql(self, target: str, changes: str) -> str:
-        return (
-            f"UPDATE {target} t SET VALID_TO = c.NEW_VALID_FROM, IS_CURRENT = FALSE "
-            f"FROM {changes} c WHERE t.IS_CURRENT AND {self._join('t', 'c')}"
-        )
+        return self._close(target, changes, "c", column_ref("NEW_VALID_FROM", "c"))
 
     def close_deleted_sql(self, target: str, deletions: str, run_at: str) -> str:
-        return (
-            f"UPDATE {target} t SET VALID_TO = {run_at}, IS_CURRENT = FALSE "
-            f"FROM {deletions} d WHERE t.IS_CURRENT AND {self._join('t', 'd')}"
-        )
+        return self._close(target, deletions, "d", _timestamp(run_at))
 
     def insert_changes_sql(self, target: str, changes: str, columns: list[str], run_at: str) -> str:
-        return (
-            f"INSERT INTO {target} ({column_list(columns)}, {', '.join(META_COLUMNS)}) "
-            f"SELECT {column_list(columns)}, NEW_VALID_FROM, NULL, TRUE, FALSE, {run_at} FROM {changes}"
-        )
+        meta = ["NEW_VALID_FROM", "NULL", "TRUE", "FALSE", run_at]
+        return self._insert(target, changes, columns, meta)
 
     def insert_deleted_sql(self, target: str, deletions: str, columns: list[str], run_at: str) -> str:
-        return (
-            f"INSERT INTO {target} ({column_list(columns)}, {', '.join(META_COLUMNS)}) "
-            f"SELECT {column_list(columns)}, {run_at}, NULL, TRUE, TRUE, {run_at} FROM {deletions}"
+        return self._insert(target, deletions, columns, [run_at, "NULL", "TRUE", "TRUE", run_at])
+
+    def _join(self, left: str, right: str) -> exp.Expression:
+        return pairs_equal(self.keys, left, right)
+
+    def _close(self, target: str, source: str, alias: str, valid_to: exp.Expression) -> str:
+        """Close the current version of every key in ``source``: VALID_TO = ``valid_to``."""
+        statement = exp.update(
+            table_ref(target, "t"),
+            {"VALID_TO": valid_to, "IS_CURRENT": exp.false()},
+            where=exp.and_(column_ref("IS_CURRENT", "t"), *key_matches(self.keys, "t", alias)),
+            from_=exp.From(this=table_ref(source, alias)),
         )
+        return render(statement)
+
+    def _insert(self, target: str, source: str, columns: list[str], meta: list[str]) -> str:
+        """The data columns and the snapshot's own (META_COLUMNS, valued by the expressions ``meta``)."""
+        values = [*columns_ref(columns), *(exp.maybe_parse(m, dialect="snowflake") for m in meta)]
+        into = exp.Schema(this=table_ref(target), expressions=columns_ref([*columns, *META_COLUMNS]))
+        return render(exp.insert(exp.select(*values).from_(table_ref(source)), into))
+
+
+def _timestamp(literal_sql: str) -> exp.Expression:
+    """The run time, given as the TIMESTAMP_NTZ literal :func:`timestamp_literal` writes."""
+    return exp.maybe_parse(literal_sql, dialect="snowflake")
 
 
 def _count(rows: list) -> int:

@@ -1,19 +1,33 @@
-"""``table``: rebuild the whole table each run, published atomically."""
+"""``table``: rebuild the whole table each run, published atomically.
+
+With ``track_changes=True`` (the model needs a row key: its contract's key columns), the new build is
+compared with the published table on that key before it is published: the rows removed or changed are
+recorded as the table's change set (old images -1, new images +1), so models that read its changes can
+stay incremental, and a build that changes nothing is not published and keeps the table's data version.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from netflix_elt.kinds.base import BuildJob, BuildOutcome, Kind
+from netflix_elt.errors import ModelError
+from netflix_elt.kinds.base import BuildJob, BuildOutcome, Kind, PublishSkipped
 
 
 class Table(Kind):
     """A full rebuild: the new table is built aside and swapped in, so readers never see it half-built."""
 
     name: ClassVar[str] = "table"
+    track_changes: bool = False
+
+    @property
+    def keeps_changes(self) -> bool:
+        return self.track_changes
 
     def build(self, job: BuildJob) -> BuildOutcome:
-        return build_table(job)
+        if not self.track_changes or job.change_log is None:
+            return build_table(job)
+        return build_tracked(job)
 
 
 class Analysis(Table):
@@ -25,6 +39,81 @@ class Analysis(Table):
 
 
 def build_table(job: BuildJob) -> BuildOutcome:
-    job.engine.replace_table(job.target, job.select_sql(job.full_context()), audit=job.audit_before_publish())
+    job.replace_target(job.select_sql(job.full_context()))
     rows = job.engine.row_count(job.target)
     return BuildOutcome(rows=rows, inserted=rows)
+
+
+class Unchanged(PublishSkipped):
+    """Raised before publishing a tracked table whose new build has no changed row."""
+
+
+def build_tracked(job: BuildJob) -> BuildOutcome:
+    """Build aside, record the rows that differ from the published table by key, publish if any did."""
+    log, engine = job.change_log, job.engine
+    assert log is not None
+    if not job.row_key:
+        raise ModelError(
+            "track_changes needs a row key",
+            where=f"model {job.model}",
+            hint="declare the key columns in the model's contract: columns=[column(..., key=True), ...]",
+        )
+    if job.full_refresh or job.target_type() != "TABLE":
+        outcome = build_table(job)
+        log.reset()
+        return outcome
+    counts: dict[str, int] = {}
+
+    def record_changes(building: str) -> None:
+        columns = [c.name for c in engine.columns(building)]
+        if [c.name for c in engine.columns(job.target)] != columns:
+            counts["reshaped"] = 1  # rows cannot be compared: the history starts over once published
+            return
+        keys = list(job.row_key)
+        duplicates = engine.scalar(
+            f"SELECT COUNT(*) - COUNT(DISTINCT {', '.join(keys)}) FROM {building}"
+            if len(keys) == 1
+            else f"SELECT COUNT(*) FROM (SELECT 1 FROM {building} GROUP BY {', '.join(keys)} "
+            "HAVING COUNT(*) > 1)"
+        )
+        if duplicates:
+            raise ModelError(
+                f"its row key ({', '.join(keys)}) is not unique in the new build, so changes cannot be tracked",
+                where=f"model {job.model}",
+                hint="fix the model or the key columns of its contract",
+            )
+        log.prepare()
+        counts["removed"] = _inserted(
+            engine.execute(log.append_sql(-1, changed_rows_sql(job.target, building, keys, columns), columns))
+        )
+        counts["added"] = _inserted(
+            engine.execute(log.append_sql(1, changed_rows_sql(building, job.target, keys, columns), columns))
+        )
+        if not counts["removed"] and not counts["added"]:
+            raise Unchanged
+
+    job.before_publish.append(record_changes)
+    try:
+        build_table(job)
+    except Unchanged:
+        rows = engine.row_count(job.target)
+        return BuildOutcome(
+            rows=rows, inserted=0, updated=0, deleted=0, changed=False, message="no row changed"
+        )
+    rows = engine.row_count(job.target)
+    if counts.get("reshaped"):
+        log.reset()
+        return BuildOutcome(rows=rows, inserted=rows)
+    return BuildOutcome(rows=rows, inserted=counts["added"], deleted=counts["removed"], changed=True)
+
+
+def changed_rows_sql(rows: str, other: str, keys: list[str], columns: list[str]) -> str:
+    """Rows of ``rows`` whose key is missing from ``other`` or whose values differ there."""
+    on = " AND ".join(f"a.{k} = b.{k}" for k in keys)
+    values = [c for c in columns if c not in keys]
+    differs = " OR ".join(f"a.{c} IS DISTINCT FROM b.{c}" for c in values) or "FALSE"
+    return f"SELECT a.* FROM {rows} a LEFT JOIN {other} b ON {on} WHERE b.{keys[0]} IS NULL OR ({differs})"
+
+
+def _inserted(rows: list) -> int:
+    return int(rows[0][0]) if rows else 0

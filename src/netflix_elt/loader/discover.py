@@ -3,15 +3,22 @@
 A source directory is a MovieLens release (ml-latest-small, ml-20m, ml-25m: genome files optional) or
 one increment produced by the project's generator (``increments/day-0001/``: ratings, tags and often
 header-only movies and links). Only the file names listed in ``layout.MOVIELENS_FILES`` are loaded;
-anything else (README.txt, _increment.json, GENERATED.txt, subdirectories) is ignored.
+anything else (README.txt, _increment.json, GENERATED.txt, subdirectories) is ignored, and each
+ignored entry is reported with the reason.
+
+An entry with a MovieLens name that cannot be read as a file (a directory, a dangling symbolic link, a
+device) is never passed over in silence: for a required file (movies, ratings, tags, links) it is an
+error naming it; an optional genome file is skipped and reported.
 
 Required files: ``--mode replace`` empties the RAW tables of the files present, so a release missing
-one of its required files (movies, ratings, tags, links) would leave RAW mixing two releases; it is
-refused. ``--mode append`` accepts any non-empty subset, because increments carry only some files.
+one of its required files would leave RAW mixing two releases; it is refused. ``--mode append``
+accepts any non-empty subset, because increments carry only some files.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,9 +35,17 @@ class SourceFile:
 
 
 @dataclass(frozen=True)
+class IgnoredEntry:
+    """An entry of the source directory that is not loaded, and why."""
+
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class SourceDirectory:
     files: tuple[SourceFile, ...]
-    ignored: tuple[str, ...]
+    ignored: tuple[IgnoredEntry, ...]
 
 
 def discover(source_dir: Path, mode: str) -> SourceDirectory:
@@ -51,8 +66,26 @@ def discover(source_dir: Path, mode: str) -> SourceDirectory:
         raise LoadError(f"cannot list source directory {source_dir}: {exc.strerror}") from None
 
     by_name = {spec.file_name: spec for spec in MOVIELENS_FILES}
-    present = {entry.name for entry in entries if entry.is_file() and entry.name in by_name}
-    ignored = tuple(entry.name for entry in entries if entry.name not in present)
+    present: set[str] = set()
+    ignored: list[IgnoredEntry] = []
+    for entry in entries:
+        spec = by_name.get(entry.name)
+        problem = _unreadable(entry)
+        if spec is None:
+            reason = (
+                "a directory (subdirectories are not read)" if entry.is_dir() else "not a MovieLens file name"
+            )
+            ignored.append(IgnoredEntry(entry.name, reason))
+        elif problem is None:
+            present.add(entry.name)
+        elif spec.required:
+            raise LoadError(
+                f"{entry.name} cannot be read: {problem}",
+                where=str(entry),
+                hint=f"{entry.name} must be a readable file; fix or remove it",
+            )
+        else:
+            ignored.append(IgnoredEntry(entry.name, f"skipped: {problem}"))
     if not present:
         expected = ", ".join(spec.file_name for spec in MOVIELENS_FILES)
         raise LoadError(
@@ -71,4 +104,21 @@ def discover(source_dir: Path, mode: str) -> SourceDirectory:
     files = tuple(
         SourceFile(spec, source_dir / spec.file_name) for spec in MOVIELENS_FILES if spec.file_name in present
     )
-    return SourceDirectory(files, ignored)
+    return SourceDirectory(files, tuple(ignored))
+
+
+def _unreadable(entry: Path) -> str | None:
+    """Why ``entry`` cannot be read as a regular file (following symbolic links), or None."""
+    try:
+        mode = entry.stat().st_mode
+    except FileNotFoundError:
+        return "a symbolic link to a file that does not exist" if entry.is_symlink() else "it disappeared"
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    if stat.S_ISDIR(mode):
+        return "it is a directory"
+    if not stat.S_ISREG(mode):
+        return "it is not a regular file"
+    if not os.access(entry, os.R_OK):
+        return "permission denied"
+    return None

@@ -3,15 +3,19 @@
 Per call (one batch id):
 
 1. find the MovieLens files in the directory (``discover``) and pre-check every one of them
-   (``precheck``: sha256, header, UTF-8, quoting, record count). Any problem raises LoadError before
-   anything is written, so a bad file never leaves a half-loaded batch.
+   (``precheck``: sha256, header, quoting, record count, records that cannot be stored as read). A
+   file-level problem raises LoadError before anything is written, so a bad file never leaves a
+   half-loaded batch.
 2. create the metadata tables, the RAW tables, the named file format and the internal stage if needed.
 3. per file, in layout order: skip it if its sha256 is already loaded into its table (append mode);
-   otherwise land every record as text (``Engine.copy_csv_file``: PUT + COPY INTO on Snowflake), turn
-   record numbers into line numbers where they differ, and in one transaction (replace: empty the
-   RAW table;) insert the good records typed, insert the rest into LOAD_REJECTS with a reason, and
-   append the LOAD_LOG row. A failure there rolls the file back, is logged as FAILED and reported in
-   the summary; the other files still load.
+   otherwise make every record readable as text (``Engine.land_csv_file``: PUT + COPY INTO a scratch
+   table on Snowflake, a view over the file on the embedded engine; a file with bytes the warehouse
+   cannot read is landed from a repaired copy), and in one transaction (replace: empty the RAW
+   table;) insert the good records typed with their line numbers, insert the rest into LOAD_REJECTS
+   with a reason, compute the content hash of what was inserted and, in append mode, roll back as
+   SKIPPED if the same records are already loaded (same data, other bytes: line endings, quoting,
+   order); then append the LOAD_LOG row. A failure there rolls the file back, is logged as FAILED
+   and reported in the summary; the other files still load.
 
 All timestamps are UTC. Every statement is Snowflake SQL run through ``engine.execute``.
 """
@@ -19,24 +23,30 @@ All timestamps are UTC. Every statement is Snowflake SQL run through ``engine.ex
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import re
+import tempfile
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from netflix_elt.engine.base import Engine
+from netflix_elt.engine import worktables
+from netflix_elt.engine.base import CsvFile, CsvLanding, Engine
 from netflix_elt.errors import LoadError, NetflixEltError
 from netflix_elt.loader import landing, metadata, tables
 from netflix_elt.loader.discover import SourceFile, discover
 from netflix_elt.loader.layout import LOAD_LOG, LOAD_REJECTS, MOVIELENS_FILES, RawFile
 from netflix_elt.loader.precheck import FileCheck, check_file
-from netflix_elt.loader.rejects import field_name, landing_width
+from netflix_elt.loader.repair import write_repaired_copy
 from netflix_elt.loader.summary import FileLoad, FileStatus, LoadMode, LoadSummary
+from netflix_elt.sql import schema_fqn
 
 _BATCH_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+_CHECK_THREADS = 2
 
 
 def load_directory(
@@ -52,14 +62,27 @@ def load_directory(
         raise LoadError(f"unknown load mode '{mode}'", hint="use append or replace")
     batch_id = _check_batch_id(batch_id) if batch_id is not None else _new_batch_id()
     source = discover(source_dir, mode)
-    checks = [check_file(file.spec, file.path) for file in source.files]
+    checks = _check_files(source.files)
     names = _Names.of(engine)
-    _create_objects(engine, names)
-    loads = tuple(
-        _FileLoader(engine, names, file, check, mode, batch_id).run()
-        for file, check in zip(source.files, checks, strict=True)
-    )
+    worktables.register(batch_id, engine.warehouse_key)  # its IN_PROGRESS rows belong to a live load
+    try:
+        _create_objects(engine, names)
+        with tempfile.TemporaryDirectory(prefix="netflix-elt-load-") as repairs_dir:
+            loads = tuple(
+                _FileLoader(engine, names, file, check, mode, batch_id, Path(repairs_dir)).run()
+                for file, check in zip(source.files, checks, strict=True)
+            )
+    finally:
+        worktables.unregister(batch_id)
     return LoadSummary(batch_id, mode, str(source_dir), loads, source.ignored)
+
+
+def _check_files(files: tuple[SourceFile, ...]) -> list[FileCheck]:
+    """Pre-check every file, two at a time (hashing, numpy and reads release the GIL); the first
+    problem in layout order is raised."""
+    with ThreadPoolExecutor(max_workers=_CHECK_THREADS) as pool:
+        futures = [pool.submit(check_file, file.spec, file.path) for file in files]
+        return [future.result() for future in futures]
 
 
 @dataclass(frozen=True)
@@ -94,8 +117,10 @@ class _Names:
 def _create_objects(engine: Engine, names: _Names) -> None:
     # engine.bootstrap() creates every schema; a load needs only these two.
     for schema in (names.raw_schema, names.meta_schema):
-        engine.execute(f"CREATE SCHEMA IF NOT EXISTS {engine.database}.{schema}")
+        engine.execute(f"CREATE SCHEMA IF NOT EXISTS {schema_fqn(engine.database, schema)}")
     engine.execute(tables.create_table_sql(names.log, tables.LOAD_LOG_COLUMNS))
+    for statement in tables.add_missing_columns_sql(names.log, tables.LOAD_LOG_COLUMNS[-1:]):
+        engine.execute(statement)
     engine.execute(tables.create_table_sql(names.rejects, tables.LOAD_REJECTS_COLUMNS))
     # Every RAW table, not only those of the files at hand: the optional genome tables then exist
     # (empty) for the pipeline's sources even when a release has no genome files.
@@ -105,11 +130,27 @@ def _create_objects(engine: Engine, names: _Names) -> None:
     engine.execute(tables.create_stage_sql(names.stage, names.file_format))
 
 
+class _AlreadyLoaded(Exception):
+    """Raised inside the publishing transaction to roll it back: the same records are already loaded."""
+
+    def __init__(self, message: str, content_hash: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.content_hash = content_hash
+
+
 class _FileLoader:
     """Loads one pre-checked file and writes its LOAD_LOG row."""
 
     def __init__(
-        self, engine: Engine, names: _Names, file: SourceFile, check: FileCheck, mode: LoadMode, batch_id: str
+        self,
+        engine: Engine,
+        names: _Names,
+        file: SourceFile,
+        check: FileCheck,
+        mode: LoadMode,
+        batch_id: str,
+        repairs_dir: Path,
     ) -> None:
         self.engine = engine
         self.names = names
@@ -119,16 +160,24 @@ class _FileLoader:
         self.check = check
         self.mode = mode
         self.batch_id = batch_id
+        self.repairs_dir = repairs_dir
         self.raw_table = names.raw_table(file.spec)
         self.started_at = _utc_now()
         self.clock = time.perf_counter()
+        self.in_progress = False  # whether this file's IN_PROGRESS LOAD_LOG row was written
 
     def run(self) -> FileLoad:
         try:
-            if self.mode == "append" and self._already_loaded():
-                self._log(metadata.SKIPPED, 0, 0, "content already loaded into this table (same sha256)")
-                return self._result("skipped", 0, 0, skipped=True)
+            if self.mode == "append" and (earlier := self._loaded_before("SHA256", self.check.sha256)):
+                message = f"the same bytes are already loaded into this table ({earlier})"
+                self._log(metadata.SKIPPED, 0, 0, message)
+                return self._result("skipped", 0, 0, skipped=True, message=message)
+            self._log(metadata.IN_PROGRESS, 0, 0, "loading: the copy has started")
+            self.in_progress = True
             loaded, rejected = self._load()
+        except _AlreadyLoaded as same:
+            self._log(metadata.SKIPPED, 0, 0, same.message, content_hash=same.content_hash)
+            return self._result("skipped", 0, 0, skipped=True, message=same.message)
         except Exception as exc:  # reported per file: the other files of the batch still load
             message = _describe(exc)
             with contextlib.suppress(Exception):
@@ -136,101 +185,143 @@ class _FileLoader:
             return self._result("failed", 0, 0, error=message)
         return self._result("loaded", loaded, rejected)
 
-    def _already_loaded(self) -> bool:
-        sql = metadata.already_loaded_sql(self.names.log, self.spec.table, self.check.sha256)
-        return int(self.engine.scalar(sql) or 0) > 0
+    def _loaded_before(self, column: str, value: str) -> str | None:
+        """'batch B, file F' of the load that put this content into the table, or None."""
+        rows = self.engine.execute(
+            metadata.already_loaded_sql(self.names.log, self.spec.table, column, value)
+        )
+        return f"batch {rows[0][0]}, file {rows[0][1]}" if rows else None
 
     def _load(self) -> tuple[int, int]:
-        """Land the file in a scratch table, then publish it; the scratch tables are always dropped."""
-        scratch: list[str] = []
+        """Land the file, then publish it; the landing and the record map are always dropped."""
+        landed: CsvLanding | None = None
+        record_map: str | None = None
         try:
-            landing_table = self.engine.create_scratch_table(
-                self.names.meta_schema, f"LANDING_{self.spec.table}", landing.landing_select_sql(self.spec)
-            )
-            scratch.append(landing_table)
-            self._land(landing_table)
-            if self.check.line_offsets:
-                scratch.append(self._renumber(landing_table))
-            return self._publish(landing_table)
+            landed = self._land()
+            record_map = self._record_map()
+            return self._publish(landed.name, record_map)
         finally:
-            for table in scratch:
-                with contextlib.suppress(Exception):
-                    self.engine.drop_scratch_table(table)
+            with contextlib.suppress(Exception):
+                if record_map is not None:
+                    self.engine.drop_scratch_table(record_map)
+            with contextlib.suppress(Exception):
+                if landed is not None:
+                    self.engine.drop_landing(landed)
 
-    def _land(self, landing_table: str) -> None:
-        """Copy every record as text and check that the warehouse saw the records the pre-check counted."""
-        columns = [landing.ROW_NUMBER, *(field_name(i) for i in range(1, landing_width(self.spec) + 1))]
-        landed = self.engine.copy_csv_file(
-            self.path,
-            stage=self.names.stage,
-            stage_path=f"{self.batch_id}/{self.spec.table}",
-            file_format=self.names.file_format,
-            landing=landing_table,
-            columns=columns,
-        )
-        if landed != self.check.records + 1:  # + the header
-            raise LoadError(
-                f"the warehouse parsed {landed - 1} records, the pre-check counted {self.check.records}",
-                where=self.source_file,
-                hint="a quote or line break is read differently by the two; check the quoting of the file",
+    def _land(self) -> CsvLanding:
+        """Make every record readable as text and check the records the warehouse saw, when it counted."""
+        readable = self.path
+        if self.check.repairs:  # bytes the warehouse cannot read: land a copy with U+FFFD in their place
+            readable = self.repairs_dir / f"{self.spec.table}-{self.path.name}"
+            write_repaired_copy(self.path, self.check.repairs, readable)
+        landed = self.engine.land_csv_file(
+            CsvFile(
+                readable,
+                schema=self.names.meta_schema,
+                hint=f"LANDING_{self.spec.table}",
+                empty_select_sql=landing.landing_select_sql(self.spec),
+                columns=landing.landing_columns(self.spec),
+                stage=self.names.stage,
+                stage_path=f"{self.batch_id}/{self.spec.table}",
+                file_format=self.names.file_format,
+                multiline=self.check.multiline,
             )
+        )
+        if landed.records is not None and landed.records != self.check.records + 1:  # + the header
+            with contextlib.suppress(Exception):
+                self.engine.drop_landing(landed)
+            raise self._disagreement(landed.records - 1)
+        return landed
 
-    def _publish(self, landing_table: str) -> tuple[int, int]:
-        """One transaction: (replace: empty the RAW table,) good records -> RAW, the rest -> LOAD_REJECTS, log."""
+    def _record_map(self) -> str | None:
+        """The scratch table of record ranges with extra lines or a forced reason, if the file needs one."""
+        ranges = landing.record_ranges(self.check)
+        if not ranges:
+            return None
+        table = self.engine.create_scratch_table(
+            self.names.meta_schema, "RECORD_MAP", landing.record_map_select_sql()
+        )
+        try:
+            for statement in landing.insert_record_map_sql(table, ranges):
+                self.engine.execute(statement)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                self.engine.drop_scratch_table(table)
+            raise
+        return table
+
+    def _publish(self, landing_name: str, record_map: str | None) -> tuple[int, int]:
+        """One transaction: (replace: empty the RAW table,) good records -> RAW, the rest -> LOAD_REJECTS,
+        the content hash, log."""
         engine = self.engine
         with engine.transaction():
             if self.mode == "replace":
                 engine.execute(f"DELETE FROM {self.raw_table}")
-            loaded = _affected(engine.execute(self._insert_loaded(landing_table)))
+            loaded = _affected(engine.execute(self._insert_loaded(landing_name, record_map)))
             rejected = 0
-            if loaded < self.check.records:  # a clean file skips the second pass over the landing table
-                rejected = _affected(engine.execute(self._insert_rejects(landing_table)))
+            if loaded != self.check.records:  # a clean file skips the second read of the landing
+                rejected = _affected(engine.execute(self._insert_rejects(landing_name, record_map)))
             if loaded + rejected != self.check.records:
-                raise LoadError(
-                    f"{loaded} rows loaded + {rejected} rejected != {self.check.records} read",
-                    where=self.source_file,
+                raise self._disagreement(loaded + rejected)
+            content_hash = self._content_hash()
+            if self.mode == "append" and (earlier := self._loaded_before("CONTENT_HASH", content_hash)):
+                raise _AlreadyLoaded(
+                    f"the same records are already loaded into this table ({earlier}); "
+                    "only line endings, quoting or record order differ",
+                    content_hash,
                 )
-            self._log(metadata.LOADED, loaded, rejected, f"{rejected} records rejected" if rejected else None)
+            message = f"{rejected} records rejected" if rejected else None
+            self._log(metadata.LOADED, loaded, rejected, message, content_hash=content_hash)
         return loaded, rejected
 
-    def _renumber(self, landing_table: str) -> str:
-        """Turn record numbers into line numbers; returns the scratch offsets table to drop."""
-        offsets = self.engine.create_scratch_table(
-            self.names.meta_schema, "LINE_OFFSETS", landing.offsets_select_sql()
-        )
-        ranges = landing.offset_ranges(self.check.line_offsets, self.check.records + 1)
-        for statement in landing.insert_offsets_sql(offsets, ranges):
-            self.engine.execute(statement)
-        self.engine.execute(landing.renumber_sql(landing_table, offsets))
-        return offsets
+    def _content_hash(self) -> str:
+        """The identity of the parsed records this file put into RAW and LOAD_REJECTS."""
+        parts = landing.content_parts(self.spec, self.raw_table, self.names.rejects, batch_id=self.batch_id)
+        values: list[str] = []
+        for (table, where), columns in zip(parts, (self.spec.column_names, ("RAW_RECORD",)), strict=True):
+            count = self.engine.scalar(f"SELECT COUNT(*) FROM {table} WHERE {where}")
+            checksum = self.engine.row_hash_sum(table, columns, where)
+            values += [str(count), "" if checksum is None else str(checksum)]
+        return hashlib.sha256("|".join(["v1", self.spec.table, *values]).encode()).hexdigest()
 
-    def _insert_loaded(self, landing_table: str) -> str:
+    def _disagreement(self, parsed: int) -> LoadError:
+        return LoadError(
+            f"the warehouse parsed {parsed} records, the pre-check counted {self.check.records}",
+            where=self.source_file,
+            hint="a quote or line break is read differently by the two; check the quoting of the file",
+        )
+
+    def _insert_loaded(self, landing_name: str, record_map: str | None) -> str:
         return landing.insert_loaded_sql(
             self.spec,
             self.raw_table,
-            landing_table,
+            landing_name,
             source_file=self.source_file,
             loaded_at=self.started_at,
             batch_id=self.batch_id,
+            record_map=record_map,
         )
 
-    def _insert_rejects(self, landing_table: str) -> str:
+    def _insert_rejects(self, landing_name: str, record_map: str | None) -> str:
         return landing.insert_rejects_sql(
             self.spec,
             self.names.rejects,
-            landing_table,
+            landing_name,
             source_file=self.source_file,
             target_table=self.spec.table,
             rejected_at=self.started_at,
             batch_id=self.batch_id,
+            record_map=record_map,
         )
 
     def _seconds(self) -> float:
         return self.check.seconds + time.perf_counter() - self.clock
 
-    def _log(self, status: str, loaded: int, rejected: int, message: str | None) -> None:
+    def _log(
+        self, status: str, loaded: int, rejected: int, message: str | None, *, content_hash: str | None = None
+    ) -> None:
         read = self.check.records if status == metadata.LOADED else 0
-        entry = metadata.LogEntry(
+        entry = metadata.LogEntry(  # a file's outcome finalises its IN_PROGRESS row, if it was written
             batch_id=self.batch_id,
             source_file=self.source_file,
             file_name=self.spec.file_name,
@@ -246,8 +337,12 @@ class _FileLoader:
             ended_at=_utc_now(),
             seconds=self._seconds(),
             message=message,
+            content_hash=content_hash,
         )
-        self.engine.execute(metadata.insert_log_sql(self.names.log, entry))
+        if self.in_progress and status != metadata.IN_PROGRESS:
+            self.engine.execute(metadata.finish_log_sql(self.names.log, entry))
+        else:
+            self.engine.execute(metadata.insert_log_sql(self.names.log, entry))
 
     def _result(
         self,
@@ -257,6 +352,7 @@ class _FileLoader:
         *,
         skipped: bool = False,
         error: str | None = None,
+        message: str | None = None,
     ) -> FileLoad:
         return FileLoad(
             file=self.source_file,
@@ -269,6 +365,7 @@ class _FileLoader:
             seconds=round(self._seconds(), 3),
             status=status,
             error=error,
+            message=message,
         )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from netflix_elt.loader.discover import IgnoredEntry
+
 LoadMode = Literal["replace", "append"]
 FileStatus = Literal["loaded", "skipped", "failed"]
 
@@ -13,8 +15,9 @@ FileStatus = Literal["loaded", "skipped", "failed"]
 class FileLoad:
     """The outcome of loading one file into its RAW table.
 
-    For a loaded file ``rows_read == rows_loaded + rows_rejected``. A skipped file (same sha256 already
-    loaded into the same table) and a failed file report zero rows; ``error`` says why a file failed.
+    For a loaded file ``rows_read == rows_loaded + rows_rejected``. A skipped file (the same bytes, or
+    the same parsed records, already loaded into the same table; ``message`` says which load) and a
+    failed file report zero rows; ``error`` says why a file failed.
     """
 
     file: str
@@ -27,17 +30,19 @@ class FileLoad:
     seconds: float
     status: FileStatus = "loaded"
     error: str | None = None
+    message: str | None = None
 
 
 @dataclass(frozen=True)
 class LoadSummary:
-    """Every file of one load call (one batch id), in load order, plus the files that were ignored."""
+    """Every file of one load call (one batch id), in load order, plus the entries that were not loaded
+    and why (``ignored``: other names, subdirectories, unreadable optional files)."""
 
     batch_id: str
     mode: LoadMode
     source_dir: str
     files: tuple[FileLoad, ...]
-    ignored: tuple[str, ...] = field(default=())
+    ignored: tuple[IgnoredEntry, ...] = field(default=())
 
     @property
     def rows_read(self) -> int:
@@ -66,7 +71,7 @@ class LoadSummary:
             "mode": self.mode,
             "source_dir": self.source_dir,
             "files": [asdict(f) for f in self.files],
-            "ignored": list(self.ignored),
+            "ignored": [asdict(entry) for entry in self.ignored],
             "totals": {
                 "files": len(self.files),
                 "files_loaded": sum(f.status == "loaded" for f in self.files),

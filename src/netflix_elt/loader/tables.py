@@ -18,11 +18,11 @@ LOAD_LOG_COLUMNS: tuple[tuple[str, str], ...] = (
     ("BATCH_ID", "VARCHAR"),
     ("SOURCE_FILE", "VARCHAR"),
     ("FILE_NAME", "VARCHAR"),
-    ("SHA256", "VARCHAR"),
+    ("SHA256", "VARCHAR"),  # of the file's bytes
     ("SIZE_BYTES", "NUMBER(38,0)"),
     ("TARGET_TABLE", "VARCHAR"),
     ("MODE", "VARCHAR"),
-    ("STATUS", "VARCHAR"),  # LOADED, SKIPPED (same sha256 already loaded) or FAILED
+    ("STATUS", "VARCHAR"),  # IN_PROGRESS, then LOADED, SKIPPED (same sha256 loaded) or FAILED; INTERRUPTED
     ("ROWS_READ", "NUMBER(38,0)"),
     ("ROWS_LOADED", "NUMBER(38,0)"),
     ("ROWS_REJECTED", "NUMBER(38,0)"),
@@ -30,6 +30,9 @@ LOAD_LOG_COLUMNS: tuple[tuple[str, str], ...] = (
     ("ENDED_AT", "TIMESTAMP_NTZ"),  # UTC
     ("SECONDS", "FLOAT"),
     ("MESSAGE", "VARCHAR"),
+    # Identity of the parsed records (see landing.content_sql); added after the first release, so
+    # ``add_missing_columns_sql`` adds it to a LOAD_LOG created before.
+    ("CONTENT_HASH", "VARCHAR"),
 )
 
 # ELT_META.LOAD_REJECTS: one row per rejected record.
@@ -47,6 +50,13 @@ LOAD_REJECTS_COLUMNS: tuple[tuple[str, str], ...] = (
 def create_table_sql(qualified: str, columns: tuple[tuple[str, str], ...]) -> str:
     body = ", ".join(f"{name} {sql_type}" for name, sql_type in columns)
     return f"CREATE TABLE IF NOT EXISTS {qualified} ({body})"
+
+
+def add_missing_columns_sql(qualified: str, columns: tuple[tuple[str, str], ...]) -> list[str]:
+    """ALTER TABLE statements that add ``columns`` to a table created by an older release (idempotent)."""
+    return [
+        f"ALTER TABLE {qualified} ADD COLUMN IF NOT EXISTS {name} {sql_type}" for name, sql_type in columns
+    ]
 
 
 def create_raw_table_sql(qualified: str, spec: RawFile) -> str:

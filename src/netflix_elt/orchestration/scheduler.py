@@ -7,7 +7,8 @@ build``; only *when* each node runs is Prefect's business. Called inside a runni
 - Each node is submitted once, in plan order, with ``wait_for`` on its upstream tasks (wrapped in
   ``allow_failure`` so a failed parent still lets the child run and mark itself skipped).
 - A task whose upstream node failed or was skipped (``Plan.blocked_by``) records a skipped result and
-  ends ``Completed`` with the state name ``Skipped``.
+  ends ``Completed`` with the state name ``Skipped``; a node with nothing to build (up to date, or not
+  due under its cron cadence) ends ``Completed`` named ``UpToDate`` or ``NotDue``.
 - Concurrency: Prefect's thread pool only hosts waiting tasks; the builds themselves go through a
   pool of ``threads`` workers, so at most ``threads`` nodes build at once and the engine sees the
   same number of threads (hence sessions) as with the plain runner.
@@ -37,11 +38,13 @@ from netflix_elt.executor import OnEvent, skipped
 from netflix_elt.orchestration.transient import NodeFailedError, TransientNodeError, is_transient
 from netflix_elt.plan import Plan
 from netflix_elt.registry import Registry
-from netflix_elt.results import NodeResult
+from netflix_elt.results import LEFT_AS_IS, NodeResult
 
 # Prefect threads only wait (the builds have their own pool); past this many, waiting tasks queue up
 # in plan order, which cannot deadlock because every upstream task was submitted before them.
 MAX_WAITING_THREADS = 64
+# Prefect state names of the nodes left as they are (see netflix_elt.freshness).
+LEFT_AS_IS_STATES = {"up_to_date": "UpToDate", "not_due": "NotDue"}
 
 
 def retry_if_transient(task: Any, task_run: Any, state: State) -> bool:
@@ -129,6 +132,8 @@ class NodeRun:
             raise failure(result.message) from result.error
         if result.status == "warn":
             return Completed(name="Warned", message=result.message)
+        if result.status in LEFT_AS_IS:  # nothing to build: the table is left as it is
+            return Completed(name=LEFT_AS_IS_STATES[result.status], message=result.message)
         return {"status": result.status, "rows": result.rows, "seconds": result.seconds}
 
     def blocker(self, name: str) -> str | None:

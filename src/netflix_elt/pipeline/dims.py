@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from snowflake.snowpark import DataFrame
-from snowflake.snowpark import functions as F
+from typing import TYPE_CHECKING
 
-from netflix_elt.declare import model
+from netflix_elt.declare import column, model
 from netflix_elt.engine.functions import regexp_replace
 from netflix_elt.kinds import Ephemeral, Table
 from netflix_elt.pipeline.checks import RELEASE_YEARS, not_blank, not_null, sum_reconciles
+from netflix_elt.pipeline.exact import exact_sum
 from netflix_elt.quality import check, gxe, relationship, row_count_reconciles, singular
+from netflix_elt.snowpark import F
+
+if TYPE_CHECKING:
+    from snowflake.snowpark import DataFrame
 
 DIM = {"tags": ["dim"]}
 NO_GENRES = "(no genres listed)"
@@ -18,7 +22,8 @@ YEAR_SUFFIX = r"\s*\((\d{4})(–\d{4})?\)\s*$"
 
 
 @model(
-    Table(),
+    # Tracked: new movies are its daily change set, so readers of its changes stay incremental.
+    Table(track_changes=True),
     **DIM,
     checks=[
         # Titles are not unique: MovieLens lists a few films under two movieIds.
@@ -36,6 +41,12 @@ YEAR_SUFFIX = r"\s*\((\d{4})(–\d{4})?\)\s*$"
             severity="warn",
         ),
     ],
+    columns=[
+        column("MOVIE_ID", "NUMBER(38,0)", nullable=False, key=True),
+        column("TITLE", "VARCHAR", nullable=False),
+        column("RELEASE_YEAR", "NUMBER(38,0)"),
+        column("GENRES", "VARCHAR", nullable=False),
+    ],
 )
 def dim_movies(src_movies: DataFrame) -> DataFrame:
     """One row per movie: title without its year, release year from the title (NULL when absent)."""
@@ -50,7 +61,8 @@ def dim_movies(src_movies: DataFrame) -> DataFrame:
 
 
 @model(
-    Table(),
+    # Tracked: AGG_USER_GENRE_RATINGS folds in the genres of new movies from its change set.
+    Table(track_changes=True),
     **DIM,
     checks=[
         *not_null("MOVIE_ID", "GENRE"),
@@ -59,6 +71,10 @@ def dim_movies(src_movies: DataFrame) -> DataFrame:
         # Warn only: a genre the seed does not know (MovieLens added IMAX once) is reported so the
         # seed gets updated; the analyses treat an unknown genre as a group of its own meanwhile.
         relationship("GENRE", to="seed_genres", severity="warn", name="genre_in_seed_genres"),
+    ],
+    columns=[
+        column("MOVIE_ID", "NUMBER(38,0)", nullable=False, key=True),
+        column("GENRE", "VARCHAR", nullable=False, key=True),
     ],
 )
 def dim_movie_genres(src_movies: DataFrame) -> DataFrame:
@@ -92,24 +108,37 @@ def dim_movie_genres(src_movies: DataFrame) -> DataFrame:
         ),
         sum_reconciles("RATINGS_COUNT", to="fct_ratings"),
     ],
+    columns=[
+        column("USER_ID", "NUMBER(38,0)", nullable=False, key=True),
+        column("FIRST_ACTIVITY_AT", "TIMESTAMP_NTZ", nullable=False),
+        column("LAST_ACTIVITY_AT", "TIMESTAMP_NTZ", nullable=False),
+        column("RATINGS_COUNT", "NUMBER(38,0)", nullable=False),
+        column("TAGS_COUNT", "NUMBER(38,0)", nullable=False),
+    ],
 )
-def dim_users(fct_ratings: DataFrame, src_tags: DataFrame) -> DataFrame:
-    """Every user seen in ratings or tags, with first/last activity and counts of each."""
-    events = fct_ratings.select(
-        F.col("USER_ID"), F.col("RATED_AT").alias("AT"), F.lit(1).alias("IS_RATING"), F.lit(0).alias("IS_TAG")
+def dim_users(agg_user_ratings: DataFrame, src_tags: DataFrame) -> DataFrame:
+    """Every user seen in ratings or tags, with first/last activity and counts of each. The ratings side
+    comes from the per-user partials (one row per rating user), the tags side from the current tags."""
+    events = agg_user_ratings.select(
+        F.col("USER_ID"),
+        F.col("FIRST_RATED_AT").alias("FIRST_AT"),
+        F.col("LAST_RATED_AT").alias("LAST_AT"),
+        F.col("RATINGS_COUNT").alias("RATINGS"),
+        F.lit(0).alias("TAGS"),
     ).union_all(
         src_tags.select(
             F.col("USER_ID"),
-            F.col("TAGGED_AT").alias("AT"),
-            F.lit(0).alias("IS_RATING"),
-            F.lit(1).alias("IS_TAG"),
+            F.col("TAGGED_AT").alias("FIRST_AT"),
+            F.col("TAGGED_AT").alias("LAST_AT"),
+            F.lit(0).alias("RATINGS"),
+            F.lit(1).alias("TAGS"),
         )
     )
     return events.group_by("USER_ID").agg(
-        F.min("AT").alias("FIRST_ACTIVITY_AT"),
-        F.max("AT").alias("LAST_ACTIVITY_AT"),
-        F.sum("IS_RATING").cast("int").alias("RATINGS_COUNT"),
-        F.sum("IS_TAG").cast("int").alias("TAGS_COUNT"),
+        F.min("FIRST_AT").alias("FIRST_ACTIVITY_AT"),
+        F.max("LAST_AT").alias("LAST_ACTIVITY_AT"),
+        exact_sum("RATINGS", 0).cast("int").alias("RATINGS_COUNT"),
+        exact_sum("TAGS", 0).cast("int").alias("TAGS_COUNT"),
     )
 
 
@@ -119,6 +148,10 @@ def dim_users(fct_ratings: DataFrame, src_tags: DataFrame) -> DataFrame:
     checks=[
         *not_null("TAG_ID", "TAG"),
         gxe.ExpectColumnValuesToBeUnique(column="TAG_ID"),
+    ],
+    columns=[
+        column("TAG_ID", "NUMBER(38,0)", nullable=False, key=True),
+        column("TAG", "VARCHAR", nullable=False),
     ],
 )
 def dim_genome_tags(src_genome_tags: DataFrame) -> DataFrame:

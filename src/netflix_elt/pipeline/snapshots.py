@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from snowflake.snowpark import DataFrame
+from typing import TYPE_CHECKING
 
-from netflix_elt.declare import model
+from netflix_elt.declare import column, model
 from netflix_elt.kinds import Snapshot
 from netflix_elt.pipeline.checks import not_null
 from netflix_elt.quality import singular, snapshot_invariants
+
+if TYPE_CHECKING:
+    from snowflake.snowpark import DataFrame
 
 
 @model(
@@ -37,6 +40,12 @@ from netflix_elt.quality import singular, snapshot_invariants
             "FROM {this}) s CROSS JOIN (SELECT COUNT(*) AS SRC_TAGS_ROWS FROM {src_tags}) t "
             "WHERE s.CURRENT_ROWS <> t.SRC_TAGS_ROWS",
         ),
+    ],
+    columns=[
+        column("USER_ID", "NUMBER(38,0)", nullable=False),
+        column("MOVIE_ID", "NUMBER(38,0)", nullable=False),
+        column("TAG", "VARCHAR", nullable=False),
+        column("TAGGED_AT", "TIMESTAMP_NTZ", nullable=False),
     ],
 )
 def snap_tags(src_tags: DataFrame) -> DataFrame:

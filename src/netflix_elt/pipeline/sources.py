@@ -21,9 +21,13 @@ from netflix_elt.quality import check, gxe, singular
 LOADED_AT = "_LOADED_AT"
 # Files arrive daily; a day without a load warns, a week without one blocks the build.
 FRESHNESS = {"loaded_at": LOADED_AT, "warn_after_hours": 36, "error_after_hours": 24 * 7}
+# Columns the loader fills from the load itself (file path as given, time, batch id), not from the data:
+# `netflix-elt diff` leaves them out. _FILE_ROW_NUMBER is the record's line in its file, so it is data.
+LOAD_RUN_COLUMNS = ("_SOURCE_FILE", LOADED_AT, "_BATCH_ID")
 
 raw_movies = source(
     "RAW_MOVIES",
+    run_dependent=LOAD_RUN_COLUMNS,
     **FRESHNESS,
     tags=["raw"],
     description="movies.csv, every load batch",
@@ -37,6 +41,7 @@ raw_movies = source(
 )
 raw_ratings = source(
     "RAW_RATINGS",
+    run_dependent=LOAD_RUN_COLUMNS,
     **FRESHNESS,
     tags=["raw"],
     description="ratings.csv and daily deltas",
@@ -50,6 +55,7 @@ raw_ratings = source(
 )
 raw_tags = source(
     "RAW_TAGS",
+    run_dependent=LOAD_RUN_COLUMNS,
     **FRESHNESS,
     tags=["raw"],
     description="tags.csv, a full export per batch",
@@ -62,6 +68,7 @@ raw_tags = source(
 )
 raw_links = source(
     "RAW_LINKS",
+    run_dependent=LOAD_RUN_COLUMNS,
     **FRESHNESS,
     tags=["raw"],
     description="links.csv, every load batch",
@@ -77,12 +84,16 @@ raw_links = source(
             "SELECT MOVIE_ID, IMDB_ID, _SOURCE_FILE, _FILE_ROW_NUMBER FROM {this} "
             "WHERE NOT REGEXP_LIKE(IMDB_ID, '[0-9]{{7}}')",
             severity="warn",
+            delta_safe=True,
         ),
     ],
 )
-# The genome files are optional (ml-latest-small has none): no freshness rule, empty is fine.
+# The genome files are optional (ml-latest-small has none): no freshness rule, empty is fine. Their
+# loaded_at still versions them: a day without genome files leaves everything built from them up to date.
 raw_genome_scores = source(
     "RAW_GENOME_SCORES",
+    loaded_at=LOADED_AT,
+    run_dependent=LOAD_RUN_COLUMNS,
     tags=["raw", "genome"],
     description="genome-scores.csv",
     checks=[
@@ -94,6 +105,8 @@ raw_genome_scores = source(
 )
 raw_genome_tags = source(
     "RAW_GENOME_TAGS",
+    loaded_at=LOADED_AT,
+    run_dependent=LOAD_RUN_COLUMNS,
     tags=["raw", "genome"],
     description="genome-tags.csv",
     checks=[*not_null("TAG_ID", "TAG"), *not_blank("TAG"), unique_per_batch("TAG_ID")],
@@ -105,6 +118,7 @@ run_history = source("RUN_HISTORY", layer="meta", tags=["meta"], description="on
 load_log = source(
     "LOAD_LOG",
     layer="meta",
+    run_dependent=("BATCH_ID", "SOURCE_FILE", "STARTED_AT", "ENDED_AT", "SECONDS"),
     tags=["meta"],
     description="one row per file per `netflix-elt load`",
     checks=[
@@ -115,6 +129,7 @@ load_log = source(
             "rows_read_equal_loaded_plus_rejected",
             "SELECT BATCH_ID, SOURCE_FILE, TARGET_TABLE, ROWS_READ, ROWS_LOADED, ROWS_REJECTED FROM {this} "
             "WHERE ROWS_READ <> ROWS_LOADED + ROWS_REJECTED",
+            delta_safe=True,
         ),
     ],
 )

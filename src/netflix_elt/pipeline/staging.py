@@ -1,4 +1,4 @@
-"""Staging: one view per raw file, typed, trimmed, epoch seconds as UTC timestamps.
+"""Staging: one view per raw file (a table for the tags), typed, trimmed, epoch seconds as UTC timestamps.
 
 Raw tables keep every load batch. Movies and links are upserted by id (the newest load wins);
 ratings keep the newest rating of each (user, movie) pair, because a re-rating arrives as a new row;
@@ -8,18 +8,21 @@ from it was removed, which SNAP_TAGS records).
 
 from __future__ import annotations
 
-from snowflake.snowpark import DataFrame, Window
-from snowflake.snowpark import functions as F
+from typing import TYPE_CHECKING
 
-from netflix_elt.declare import model
-from netflix_elt.kinds import View
+from netflix_elt.declare import column, model
+from netflix_elt.kinds import Table, View
 from netflix_elt.pipeline.checks import not_blank
 from netflix_elt.quality import gxe
+from netflix_elt.snowpark import F, Window
+
+if TYPE_CHECKING:
+    from snowflake.snowpark import DataFrame
 
 STAGING = {"layer": "staging", "tags": ["staging"]}
 # Checks on a view re-run its query, so the big views (ratings, genome scores) are checked through
 # the tables built from them: FCT_RATINGS and FCT_GENOME_SCORES are unique on these views' keys, and
-# FCT_RATINGS reconciles its row count with SRC_RATINGS.
+# DATA_COMPLETENESS reconciles FCT_RATINGS' row count with SRC_RATINGS every week.
 
 
 def newest_per_key(raw: DataFrame, keys: list[str], newest_first: list[str] | None = None) -> DataFrame:
@@ -31,16 +34,27 @@ def newest_per_key(raw: DataFrame, keys: list[str], newest_first: list[str] | No
 
 
 def newest_batch(raw: DataFrame) -> DataFrame:
-    """The rows of the most recent load of a full-export file."""
-    latest = F.max("_LOADED_AT").over(Window.partition_by(F.lit(1)))
-    return raw.with_column("_NEWEST", latest).filter(F.col("_LOADED_AT") == F.col("_NEWEST")).drop("_NEWEST")
+    """The rows of the most recent load of a full-export file (a join with the newest ``_LOADED_AT``:
+    unlike a window over every batch, it needs no sort of all the rows kept)."""
+    latest = raw.agg(F.max("_LOADED_AT").alias("_NEWEST"))
+    return raw.join(latest, raw["_LOADED_AT"] == latest["_NEWEST"]).drop("_NEWEST")
 
 
 def epoch_to_utc(column: str) -> F.Column:
     return F.to_timestamp(F.col(column))
 
 
-@model(View(), **STAGING, checks=[gxe.ExpectColumnValuesToBeUnique(column="MOVIE_ID")])
+@model(
+    View(),
+    **STAGING,
+    checks=[gxe.ExpectColumnValuesToBeUnique(column="MOVIE_ID")],
+    columns=[
+        column("MOVIE_ID", "NUMBER(38,0)", key=True),
+        column("TITLE", "VARCHAR"),
+        column("GENRES", "VARCHAR"),
+        column("LOADED_AT", "TIMESTAMP_NTZ", run_dependent=True),
+    ],
+)
 def src_movies(raw_movies: DataFrame) -> DataFrame:
     """Movies, newest load per movieId; the raw title kept (trimmed) for DIM_MOVIES to parse."""
     return newest_per_key(raw_movies, ["MOVIE_ID"]).select(
@@ -51,9 +65,25 @@ def src_movies(raw_movies: DataFrame) -> DataFrame:
     )
 
 
-@model(View(), **STAGING)
+@model(
+    View(),
+    **STAGING,
+    columns=[
+        column("USER_ID", "NUMBER(38,0)", key=True),
+        column("MOVIE_ID", "NUMBER(38,0)", key=True),
+        column("RATING", "FLOAT"),
+        column("RATED_AT", "TIMESTAMP_NTZ"),
+        column("LOADED_AT", "TIMESTAMP_NTZ", run_dependent=True),
+    ],
+)
 def src_ratings(raw_ratings: DataFrame) -> DataFrame:
     """One row per (user, movie): the newest rating; a re-rating replaces the earlier one."""
+    return staged_ratings(raw_ratings)
+
+
+def staged_ratings(raw_ratings: DataFrame) -> DataFrame:
+    """One row per (user, movie) of ``raw_ratings`` (all of RAW_RATINGS, or some of its batches): the
+    newest rating; a re-rating replaces the earlier one."""
     return newest_per_key(raw_ratings, ["USER_ID", "MOVIE_ID"], newest_first=["EPOCH_SECONDS"]).select(
         F.col("USER_ID"),
         F.col("MOVIE_ID"),
@@ -64,12 +94,21 @@ def src_ratings(raw_ratings: DataFrame) -> DataFrame:
 
 
 @model(
-    View(),
+    # A table, not a view: SNAP_TAGS, DIM_USERS and four checks read the current tags, and a view would
+    # run its window over the newest export once for each of them.
+    Table(),
     **STAGING,
     checks=[
         gxe.ExpectCompoundColumnsToBeUnique(column_list=["USER_ID", "MOVIE_ID", "TAG"]),
         # A tag of spaces only is empty once trimmed; SNAP_TAGS can record it, so it is only reported.
         *not_blank("TAG", severity="warn"),
+    ],
+    columns=[
+        column("USER_ID", "NUMBER(38,0)", key=True),
+        column("MOVIE_ID", "NUMBER(38,0)", key=True),
+        column("TAG", "VARCHAR", key=True),
+        column("TAGGED_AT", "TIMESTAMP_NTZ"),
+        column("LOADED_AT", "TIMESTAMP_NTZ", run_dependent=True),
     ],
 )
 def src_tags(raw_tags: DataFrame) -> DataFrame:
@@ -84,7 +123,16 @@ def src_tags(raw_tags: DataFrame) -> DataFrame:
     )
 
 
-@model(View(), **STAGING, checks=[gxe.ExpectColumnValuesToBeUnique(column="MOVIE_ID")])
+@model(
+    View(),
+    **STAGING,
+    checks=[gxe.ExpectColumnValuesToBeUnique(column="MOVIE_ID")],
+    columns=[
+        column("MOVIE_ID", "NUMBER(38,0)", key=True),
+        column("IMDB_ID", "VARCHAR"),
+        column("TMDB_ID", "NUMBER(38,0)"),
+    ],
+)
 def src_links(raw_links: DataFrame) -> DataFrame:
     """External ids; imdbId stays text (7 digits with leading zeros), tmdbId may be NULL."""
     return newest_per_key(raw_links, ["MOVIE_ID"]).select(
@@ -94,11 +142,27 @@ def src_links(raw_links: DataFrame) -> DataFrame:
     )
 
 
-@model(View(), **STAGING)
+@model(
+    View(),
+    **STAGING,
+    columns=[
+        column("MOVIE_ID", "NUMBER(38,0)", key=True),
+        column("TAG_ID", "NUMBER(38,0)", key=True),
+        column("RELEVANCE", "FLOAT"),
+    ],
+)
 def src_genome_scores(raw_genome_scores: DataFrame) -> DataFrame:
     return newest_batch(raw_genome_scores).select(F.col("MOVIE_ID"), F.col("TAG_ID"), F.col("RELEVANCE"))
 
 
-@model(View(), **STAGING, checks=[gxe.ExpectColumnValuesToBeUnique(column="TAG_ID")])
+@model(
+    View(),
+    **STAGING,
+    checks=[gxe.ExpectColumnValuesToBeUnique(column="TAG_ID")],
+    columns=[
+        column("TAG_ID", "NUMBER(38,0)", key=True),
+        column("TAG", "VARCHAR"),
+    ],
+)
 def src_genome_tags(raw_genome_tags: DataFrame) -> DataFrame:
     return newest_batch(raw_genome_tags).select(F.col("TAG_ID"), F.trim(F.col("TAG")).alias("TAG"))

@@ -52,6 +52,8 @@ class RelationshipCheck:
     name: str | None = None
     location: str = field(default="", repr=False, compare=False)
     kind = "relationship"
+    # A parent that only gains rows cannot create an orphan (see RunTracker.harmless_changes).
+    holds_while_references_grow = True
 
     def display_name(self) -> str:
         return self.name or f"relationship({','.join(self.columns)} -> {self.to}.{','.join(self.fields)})"
@@ -239,6 +241,9 @@ class SingularCheck:
     severity: str = "error"
     name: str | None = None
     location: str = field(default="", repr=False, compare=False)
+    # The query judges each row of {this} on its own: on any subset of the rows it returns exactly the
+    # failing rows of that subset, so it may run on the rows a build changed (see quality.delta).
+    delta_safe: bool = False
     kind = "singular"
 
     def display_name(self) -> str:
@@ -259,16 +264,18 @@ def singular(
     *,
     query: Callable[..., Any] | None = None,
     severity: str = "error",
+    delta_safe: bool = False,
 ) -> SingularCheck:
     """A query whose rows are failures. ``sql`` is Snowflake SQL where ``{this}`` is the checked model
     and ``{other_model}`` any other model (write ``{{``/``}}`` for literal braces); ``query`` is a
     function whose parameters are ``this`` and model names, each given as a Snowpark DataFrame, and which
-    returns a DataFrame of failing rows."""
+    returns a DataFrame of failing rows. ``delta_safe=True`` states that the query judges each row of
+    ``{this}`` on its own (a filter, or a lookup in other models), so it may run on changed rows only."""
     where = declaration_site()
     if (sql is None) == (query is None):
         raise QualityError(f"singular check '{name}' needs exactly one of sql= or query=", where=where)
     ref = QueryRef.of(query) if query is not None else None
-    return SingularCheck(name, sql, ref, _severity(severity, where), None, where)
+    return SingularCheck(name, sql, ref, _severity(severity, where), None, where, delta_safe)
 
 
 CUSTOM_CHECKS = (RelationshipCheck, RowCountCheck, CurrentRowCheck, ValidityCheck, SingularCheck)

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from netflix_elt.engine import Engine
-from netflix_elt.quality.report import outcome_label, write_validation_report
-from netflix_elt.results import RunResult
+from netflix_elt.quality.report import write_validation_report
+from netflix_elt.results import RunResult, outcome_label
 from netflix_elt.sql import literal
 
 if TYPE_CHECKING:

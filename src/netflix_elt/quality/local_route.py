@@ -3,36 +3,48 @@
 One aggregate SELECT over the table answers every column-map, null and aggregate expectation at once;
 each uniqueness expectation adds one GROUP BY; failing expectations add one ``LIMIT`` query for a
 few failing values. Schema expectations need only the table's column list. The statements are
-Snowflake SQL run through the engine, so they are recorded with the node's SQL.
+built as sqlglot trees from the metrics' expressions, rendered as Snowflake SQL and run through the
+engine, so they are recorded with the node's SQL.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from sqlglot import exp
 
 from netflix_elt.engine import Column, Engine
 from netflix_elt.executor import first_line
 from netflix_elt.quality.expectations import ExpectationCall
 from netflix_elt.quality.pushdown import Metric, MissingColumn, translate
 from netflix_elt.quality.results import PARTIAL_SIZE, Outcome, map_outcome
+from netflix_elt.sql import parse_snowflake, render, table_ref
 
 
-def column_quoter(table: str, columns: Sequence[Column]):
-    """Declared column name -> SQL identifier of the table's column (matched case-insensitively)."""
+def column_expressions(table: str, columns: Sequence[Column]) -> Callable[[Any], exp.Column]:
+    """Declared column name -> the table's column as a sqlglot node (matched case-insensitively;
+    quoted unless it is a plain upper-case name)."""
     known = {c.name.upper(): c.name for c in columns}
 
-    def quote(name: Any) -> str:
+    def column(name: Any) -> exp.Column:
         if not isinstance(name, str) or name.upper() not in known:
             raise MissingColumn(
                 f"column {name!r} not found in {table} (columns: {', '.join(known.values())})"
             )
         actual = known[name.upper()]
-        return actual if actual.isupper() and actual.replace("_", "").isalnum() else f'"{actual}"'
+        plain = actual.isupper() and actual.replace("_", "").isalnum()
+        return exp.column(exp.to_identifier(actual, quoted=not plain))
 
-    return quote
+    return column
+
+
+def column_quoter(table: str, columns: Sequence[Column]) -> Callable[[Any], str]:
+    """Declared column name -> SQL text of the table's column (see :func:`column_expressions`)."""
+    column = column_expressions(table, columns)
+    return lambda name: render(column(name))
 
 
 @dataclass
@@ -45,6 +57,14 @@ class Planned:
     seconds: float = 0.0
 
 
+def _source(table: str) -> exp.Expression:
+    """What the checks read: a table by name, or the changed rows of a build as a parenthesised SELECT
+    (``quality.delta``)."""
+    if table.startswith("(") and table.endswith(")"):
+        return parse_snowflake(table[1:-1]).subquery()
+    return table_ref(table)
+
+
 class PushdownRoute:
     """Evaluates expectations on one table with SQL; returns the keys it could not translate."""
 
@@ -54,7 +74,7 @@ class PushdownRoute:
     def run(
         self, table: str, columns: Sequence[Column], calls: Sequence[tuple[int, ExpectationCall]]
     ) -> tuple[dict[int, tuple[Outcome, float]], list[int]]:
-        quote = column_quoter(table, columns)
+        quote = column_expressions(table, columns)
         outcomes: dict[int, tuple[Outcome, float]] = {}
         leftovers: list[int] = []
         planned: list[Planned] = []
@@ -90,18 +110,19 @@ class PushdownRoute:
         self, table: str, planned: list[Planned], outcomes: dict[int, tuple[Outcome, float]]
     ) -> dict[str, Any]:
         """Run every metric's aggregates in one SELECT; on an error, find the metrics at fault."""
-        expressions: dict[str, str] = {"COUNT(*)": "N"}
+        # Each distinct expression once (keyed by its SQL text), under an alias M1, M2, ...
+        expressions: dict[str, tuple[exp.Expression, str]] = {"COUNT(*)": (exp.Count(this=exp.Star()), "N")}
         for item in planned:
             for role, expression in self._expressions(item.metric).items():
-                alias = expressions.setdefault(expression, f"M{len(expressions)}")
-                item.aliases[role] = alias
+                entry = expressions.setdefault(render(expression), (expression, f"M{len(expressions)}"))
+                item.aliases[role] = entry[1]
         clock = time.perf_counter()
         try:
             values = self._select(table, expressions)
         except Exception:
             values = {}
             for item in planned:
-                own = {e: a for e, a in expressions.items() if a in item.aliases.values() or a == "N"}
+                own = {k: e for k, e in expressions.items() if e[1] in item.aliases.values() or e[1] == "N"}
                 try:
                     values.update(self._select(table, own))
                 except Exception as exc:
@@ -112,20 +133,21 @@ class PushdownRoute:
         return values
 
     @staticmethod
-    def _expressions(metric: Metric) -> dict[str, str]:
-        if metric.shape == "map":
-            roles = {"unexpected": f"COUNT_IF({metric.unexpected})"}
-            if metric.missing:
-                roles["missing"] = f"COUNT_IF({metric.missing})"
-            return roles
-        if metric.shape == "unique":
-            return {"missing": f"COUNT_IF({metric.missing})"} if metric.missing else {}
-        return {"observed": metric.expression}
+    def _expressions(metric: Metric) -> dict[str, exp.Expression]:
+        roles: dict[str, exp.Expression] = {}
+        if metric.shape == "map" and metric.unexpected is not None:
+            roles["unexpected"] = exp.CountIf(this=metric.unexpected.copy())
+        if metric.shape in ("map", "unique") and metric.missing is not None:
+            roles["missing"] = exp.CountIf(this=metric.missing.copy())
+        if metric.shape == "aggregate" and metric.expression is not None:
+            roles["observed"] = metric.expression.copy()
+        return roles
 
-    def _select(self, table: str, expressions: dict[str, str]) -> dict[str, Any]:
-        select = ", ".join(f"{expression} AS {alias}" for expression, alias in expressions.items())
-        row = self.engine.execute(f"SELECT {select} FROM {table}")[0]
-        return dict(zip(expressions.values(), row, strict=True))
+    def _select(self, table: str, expressions: dict[str, tuple[exp.Expression, str]]) -> dict[str, Any]:
+        aliases = [alias for _, alias in expressions.values()]
+        select = exp.select(*(e.copy().as_(alias) for e, alias in expressions.values())).from_(_source(table))
+        row = self.engine.execute(render(select))[0]
+        return dict(zip(aliases, row, strict=True))
 
     # -- judging ------------------------------------------------------------------------------
     def _judge(self, table: str, item: Planned, values: dict[str, Any]) -> Outcome:
@@ -146,23 +168,36 @@ class PushdownRoute:
         return outcome
 
     def _sample(self, table: str, metric: Metric) -> list[Any]:
-        if metric.sample == "NULL":  # not_be_null: GX lists one None per missing value
-            return [None] * min(
-                int(self.engine.scalar(f"SELECT COUNT_IF({metric.unexpected}) FROM {table}")), PARTIAL_SIZE
-            )
-        rows = self.engine.execute(
-            f"SELECT {metric.sample} AS VALUE FROM {table} WHERE {metric.unexpected} LIMIT {PARTIAL_SIZE}"
+        assert metric.unexpected is not None
+        if metric.sample is None:  # not_be_null: GX lists one None per missing value
+            count = exp.select(exp.CountIf(this=metric.unexpected.copy())).from_(_source(table))
+            return [None] * min(int(self.engine.scalar(render(count))), PARTIAL_SIZE)
+        failing = (
+            exp.select(metric.sample.copy().as_("VALUE"))
+            .from_(_source(table))
+            .where(metric.unexpected.copy())
+            .limit(PARTIAL_SIZE)
         )
-        return [row[0] for row in rows]
+        return [row[0] for row in self.engine.execute(render(failing))]
 
     def _duplicates(self, table: str, metric: Metric) -> tuple[int, list[Any]]:
         """Rows in groups of more than one (as GX counts them) and a few duplicated values, in one pass."""
-        keys = ", ".join(metric.columns)
-        where = f" WHERE NOT ({metric.missing})" if metric.missing else ""
-        groups = f"SELECT {keys}, COUNT(*) AS N FROM {table}{where} GROUP BY {keys} HAVING COUNT(*) > 1"
-        rows = self.engine.execute(
-            f"SELECT {keys}, SUM(N) OVER () AS DUPLICATE_ROWS FROM ({groups}) LIMIT {PARTIAL_SIZE}"
+        keys = [c.copy() for c in metric.columns]
+        groups = (
+            exp.select(*keys, exp.Count(this=exp.Star()).as_("N"))
+            .from_(_source(table))
+            .group_by(*(k.copy() for k in keys))
+            .having(exp.Count(this=exp.Star()) > 1)
         )
+        if metric.missing is not None:
+            groups = groups.where(exp.not_(exp.paren(metric.missing.copy())))
+        total = exp.Window(this=exp.Sum(this=exp.column("N")))
+        duplicates = (
+            exp.select(*(k.copy() for k in keys), total.as_("DUPLICATE_ROWS"))
+            .from_(groups.subquery())
+            .limit(PARTIAL_SIZE)
+        )
+        rows = self.engine.execute(render(duplicates))
         if not rows:
             return 0, []
         total = int(rows[0]["DUPLICATE_ROWS"])

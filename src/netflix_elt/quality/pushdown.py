@@ -17,11 +17,13 @@ from decimal import Decimal
 from itertools import zip_longest
 from typing import Any, Literal
 
+from sqlglot import exp
+
 from netflix_elt.quality.expectations import PRESENTATION_KWARGS, ExpectationCall
 from netflix_elt.sql import literal
 
 Shape = Literal["map", "aggregate", "unique", "schema"]
-Quote = Callable[[str], str]  # declared column name -> SQL identifier (raises MissingColumn)
+Quote = Callable[[str], exp.Column]  # declared column name -> the table's column (raises MissingColumn)
 IN_LIST_LIMIT = 16_384  # Snowflake's limit on the items of an IN list
 
 
@@ -33,50 +35,56 @@ class MissingColumn(LookupError):
 class Metric:
     """How one expectation is computed in SQL.
 
+    Expressions are sqlglot trees (rendered in Snowflake's dialect by the route that runs them).
     ``map``: ``unexpected`` is a predicate over rows (``missing`` the rows GX ignores, or None when
-    the expectation is about nulls itself) and ``sample`` the expression shown for failing rows;
+    the expectation is about nulls itself) and ``sample`` the expression shown for failing rows (None
+    for not_be_null, where GX lists one None per missing value);
     ``aggregate``: ``expression`` is one aggregate, judged by ``judge``; ``unique``: rows of
     ``columns`` groups with more than one row are unexpected (``missing`` rows ignored); ``schema``:
     ``judge_columns`` decides from the table's column names alone.
     """
 
     shape: Shape
-    unexpected: str = ""
-    missing: str | None = None
-    sample: str = "NULL"
+    unexpected: exp.Expression | None = None
+    missing: exp.Expression | None = None
+    sample: exp.Expression | None = None
     mostly: float = 1.0
-    expression: str = ""
+    expression: exp.Expression | None = None
     judge: Callable[[Any], bool] = lambda value: False
-    columns: tuple[str, ...] = ()
+    columns: tuple[exp.Column, ...] = ()
     judge_columns: Callable[[list[str]], tuple[bool, Any, dict[str, Any]]] | None = None
 
 
-def sql_value(value: Any) -> str | None:
+def sql_value(value: Any) -> exp.Expression | None:
     """A Snowflake literal for a comparable scalar, or None when the value is not one we compare."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, float) and not math.isfinite(value):
         return None
-    if isinstance(value, int | float):
-        return literal(value)
+    if isinstance(value, int | float | datetime):
+        return _literal(literal(value))
     if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime):
-        return literal(value)
+        return exp.Literal.number(str(value))
     if isinstance(value, date):
-        return f"CAST('{value.isoformat()}' AS DATE)"
+        return exp.cast(exp.Literal.string(value.isoformat()), exp.DataType.build("DATE"))
     return None
 
 
-def set_literals(values: Any) -> list[str] | None:
+def _literal(text: str) -> exp.Expression:
+    """The tree of a literal :func:`netflix_elt.sql.literal` wrote (one escaping rule for both)."""
+    return exp.maybe_parse(text, dialect="snowflake")
+
+
+def set_literals(values: Any) -> list[exp.Expression] | None:
     """Literals for a value_set of numbers or of strings (not mixed), or None."""
     if not isinstance(values, list) or not values or len(values) > IN_LIST_LIMIT:
         return None
     if all(isinstance(v, str) for v in values):
-        return [literal(v) for v in values]
+        return [exp.Literal.string(v) for v in values]
     literals = [sql_value(v) for v in values]
     kinds = {type(v) in (int, float) or isinstance(v, Decimal) for v in values}
-    return None if None in literals or len(kinds) != 1 else literals  # type: ignore[return-value]
+    present = [v for v in literals if v is not None]
+    return None if len(present) != len(literals) or len(kinds) != 1 else present
 
 
 def within(value: Any, low: Any, high: Any, strict_low: bool = False, strict_high: bool = False) -> bool:
@@ -91,20 +99,21 @@ def within(value: Any, low: Any, high: Any, strict_low: bool = False, strict_hig
         return False
 
 
-def range_predicate(expression: str, args: dict[str, Any]) -> str | None:
-    """SQL that is true when ``expression`` lies within [min_value, max_value] (honouring strictness)."""
-    parts = []
-    for bound, strict, operators in (
-        ("min_value", "strict_min", (">", ">=")),
-        ("max_value", "strict_max", ("<", "<=")),
+def range_predicate(expression: exp.Expression, args: dict[str, Any]) -> exp.Expression | None:
+    """True when ``expression`` lies within [min_value, max_value] (honouring strictness)."""
+    parts: list[exp.Expression] = []
+    for bound, strict, (strict_op, loose_op) in (
+        ("min_value", "strict_min", (exp.GT, exp.GTE)),
+        ("max_value", "strict_max", (exp.LT, exp.LTE)),
     ):
         if args.get(bound) is None:
             continue
         value = sql_value(args[bound])
         if value is None:
             return None
-        parts.append(f"{expression} {operators[0] if args.get(strict) else operators[1]} {value}")
-    return " AND ".join(parts) if parts else None
+        operator = strict_op if args.get(strict) else loose_op
+        parts.append(operator(this=expression.copy(), expression=value))
+    return exp.and_(*parts) if parts else None
 
 
 def _bounds_ok(args: dict[str, Any]) -> bool:
@@ -118,17 +127,23 @@ def _mostly(args: dict[str, Any]) -> float | None:
 
 
 # -- translators --------------------------------------------------------------------------------
+def _is_null(column: exp.Expression) -> exp.Expression:
+    return column.copy().is_(exp.null())
+
+
 def _not_null(args: dict[str, Any], q: Quote) -> Metric | None:
     column, mostly = q(args["column"]), _mostly(args)
-    return None if mostly is None else Metric("map", f"{column} IS NULL", None, "NULL", mostly)
+    return None if mostly is None else Metric("map", _is_null(column), None, None, mostly)
 
 
 def _null(args: dict[str, Any], q: Quote) -> Metric | None:
     column, mostly = q(args["column"]), _mostly(args)
-    return None if mostly is None else Metric("map", f"{column} IS NOT NULL", None, column, mostly)
+    return None if mostly is None else Metric("map", exp.not_(_is_null(column)), None, column, mostly)
 
 
-def _column_map(condition: Callable[[str, dict[str, Any]], str | None]) -> Callable[..., Metric | None]:
+def _column_map(
+    condition: Callable[[exp.Column, dict[str, Any]], exp.Expression | None],
+) -> Callable[..., Metric | None]:
     """A column-map expectation: ``condition`` is what an expected (non-null) value satisfies."""
 
     def translate(args: dict[str, Any], q: Quote) -> Metric | None:
@@ -136,38 +151,39 @@ def _column_map(condition: Callable[[str, dict[str, Any]], str | None]) -> Calla
         expected = condition(column, args)
         if expected is None or mostly is None:
             return None
-        return Metric(
-            "map", f"{column} IS NOT NULL AND NOT ({expected})", f"{column} IS NULL", column, mostly
-        )
+        unexpected = exp.and_(exp.not_(_is_null(column)), exp.not_(exp.paren(expected)))
+        return Metric("map", unexpected, _is_null(column), column, mostly)
 
     return translate
 
 
-def _in_set(column: str, args: dict[str, Any]) -> str | None:
+def _in_set(column: exp.Column, args: dict[str, Any]) -> exp.Expression | None:
     values = set_literals(args.get("value_set"))
-    return None if values is None else f"{column} IN ({', '.join(values)})"
+    return None if values is None else column.copy().isin(*values)
 
 
-def _not_in_set(column: str, args: dict[str, Any]) -> str | None:
+def _not_in_set(column: exp.Column, args: dict[str, Any]) -> exp.Expression | None:
     values = set_literals(args.get("value_set"))
-    return None if values is None else f"{column} NOT IN ({', '.join(values)})"
+    return None if values is None else exp.not_(column.copy().isin(*values))
 
 
-def _between(column: str, args: dict[str, Any]) -> str | None:
+def _between(column: exp.Column, args: dict[str, Any]) -> exp.Expression | None:
     return range_predicate(column, args) if _bounds_ok(args) else None
 
 
-def _lengths_between(column: str, args: dict[str, Any]) -> str | None:
+def _lengths_between(column: exp.Column, args: dict[str, Any]) -> exp.Expression | None:
     if not _bounds_ok(args) or not all(
         isinstance(args.get(b, 0), int | None) for b in ("min_value", "max_value")
     ):
         return None
-    return range_predicate(f"LENGTH({column})", args)
+    return range_predicate(exp.Length(this=column.copy()), args)
 
 
-def _length_equals(column: str, args: dict[str, Any]) -> str | None:
+def _length_equals(column: exp.Column, args: dict[str, Any]) -> exp.Expression | None:
     value = args.get("value")
-    return f"LENGTH({column}) = {value}" if isinstance(value, int) and not isinstance(value, bool) else None
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None
+    return exp.Length(this=column.copy()).eq(exp.Literal.number(value))
 
 
 def _unique(args: dict[str, Any], q: Quote) -> Metric | None:
@@ -175,7 +191,7 @@ def _unique(args: dict[str, Any], q: Quote) -> Metric | None:
     return (
         None
         if mostly is None
-        else Metric("unique", missing=f"{column} IS NULL", mostly=mostly, columns=(column,))
+        else Metric("unique", missing=_is_null(column), mostly=mostly, columns=(column,))
     )
 
 
@@ -185,23 +201,36 @@ def _compound_unique(args: dict[str, Any], q: Quote) -> Metric | None:
     if not isinstance(names, list) or not names or mostly is None:
         return None
     columns = tuple(q(n) for n in names)
-    nulls = [f"{c} IS NULL" for c in columns]
-    missing = {"all_values_are_missing": " AND ".join(nulls), "any_value_is_missing": " OR ".join(nulls)}
+    nulls = [_is_null(c) for c in columns]
+    missing = {"all_values_are_missing": exp.and_(*nulls), "any_value_is_missing": exp.or_(*nulls)}
     if ignore not in (*missing, "never"):
         return None
     return Metric("unique", missing=missing.get(ignore), mostly=mostly, columns=columns)
 
 
-def _aggregate(function: str) -> Callable[..., Metric | None]:
+def _aggregate(function: Callable[[exp.Column], exp.Expression]) -> Callable[..., Metric | None]:
     """An aggregate expectation: ``function(column)`` must lie within the bounds."""
 
     def translate(args: dict[str, Any], q: Quote) -> Metric | None:
         if not _bounds_ok(args):
             return None
-        expression = function.format(column=q(args["column"]))
-        return Metric("aggregate", expression=expression, judge=_range_judge(args))
+        return Metric("aggregate", expression=function(q(args["column"])), judge=_range_judge(args))
 
     return translate
+
+
+def _count_distinct(column: exp.Column) -> exp.Expression:
+    return exp.Count(this=exp.Distinct(expressions=[column.copy()]))
+
+
+def _unique_proportion(column: exp.Column) -> exp.Expression:
+    # Divided as DOUBLE, as GX computes the proportion.
+    distinct = exp.cast(_count_distinct(column), exp.DataType.build("DOUBLE", dialect="snowflake"))
+    counted = exp.Nullif(this=exp.Count(this=column.copy()), expression=exp.Literal.number(0))
+    return exp.Div(this=distinct, expression=counted)
+
+
+_ROW_COUNT = exp.Count(this=exp.Star())
 
 
 def _range_judge(args: dict[str, Any]) -> Callable[[Any], bool]:
@@ -213,14 +242,14 @@ def _range_judge(args: dict[str, Any]) -> Callable[[Any], bool]:
 def _row_count_between(args: dict[str, Any], q: Quote) -> Metric | None:
     if not _bounds_ok(args):
         return None
-    return Metric("aggregate", expression="COUNT(*)", judge=_range_judge(args))
+    return Metric("aggregate", expression=_ROW_COUNT.copy(), judge=_range_judge(args))
 
 
 def _row_count_equals(args: dict[str, Any], q: Quote) -> Metric | None:
     value = args.get("value")
     if not isinstance(value, int) or isinstance(value, bool):
         return None
-    return Metric("aggregate", expression="COUNT(*)", judge=lambda observed: observed == value)
+    return Metric("aggregate", expression=_ROW_COUNT.copy(), judge=lambda observed: observed == value)
 
 
 def _schema(decide: Callable[[dict[str, Any], list[str]], tuple[bool, Any, dict[str, Any]] | None]):
@@ -287,17 +316,19 @@ TRANSLATORS: dict[str, Translator] = {
     "expect_column_value_lengths_to_equal": _t("column value", "mostly", _column_map(_length_equals)),
     "expect_column_values_to_be_unique": _t("column", "mostly", _unique),
     "expect_compound_columns_to_be_unique": _t("column_list", "mostly ignore_row_if", _compound_unique),
-    "expect_column_min_to_be_between": _t("column", _RANGE, _aggregate("MIN({column})")),
-    "expect_column_max_to_be_between": _t("column", _RANGE, _aggregate("MAX({column})")),
-    "expect_column_mean_to_be_between": _t("column", _RANGE, _aggregate("AVG({column})")),
-    "expect_column_median_to_be_between": _t("column", _RANGE, _aggregate("MEDIAN({column})")),
-    "expect_column_sum_to_be_between": _t("column", _RANGE, _aggregate("SUM({column})")),
-    "expect_column_stdev_to_be_between": _t("column", _RANGE, _aggregate("STDDEV_SAMP({column})")),
-    "expect_column_unique_value_count_to_be_between": _t(
-        "column", _RANGE, _aggregate("COUNT(DISTINCT {column})")
+    "expect_column_min_to_be_between": _t("column", _RANGE, _aggregate(lambda c: exp.Min(this=c.copy()))),
+    "expect_column_max_to_be_between": _t("column", _RANGE, _aggregate(lambda c: exp.Max(this=c.copy()))),
+    "expect_column_mean_to_be_between": _t("column", _RANGE, _aggregate(lambda c: exp.Avg(this=c.copy()))),
+    "expect_column_median_to_be_between": _t(
+        "column", _RANGE, _aggregate(lambda c: exp.Median(this=c.copy()))
     ),
+    "expect_column_sum_to_be_between": _t("column", _RANGE, _aggregate(lambda c: exp.Sum(this=c.copy()))),
+    "expect_column_stdev_to_be_between": _t(
+        "column", _RANGE, _aggregate(lambda c: exp.StddevSamp(this=c.copy()))
+    ),
+    "expect_column_unique_value_count_to_be_between": _t("column", _RANGE, _aggregate(_count_distinct)),
     "expect_column_proportion_of_unique_values_to_be_between": _t(
-        "column", _RANGE, _aggregate("COUNT(DISTINCT {column}) / NULLIF(COUNT({column}), 0)")
+        "column", _RANGE, _aggregate(_unique_proportion)
     ),
     "expect_table_row_count_to_be_between": _t("", _RANGE, _row_count_between),
     "expect_table_row_count_to_equal": _t("value", "", _row_count_equals),

@@ -15,6 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from netflix_elt.errors import NetflixEltError
+from netflix_elt.files import write_text_atomic
+
 if TYPE_CHECKING:
     from netflix_elt.project import Project
     from netflix_elt.report.sections.base import Section
@@ -41,10 +44,13 @@ class Report:
     def write(self, out: Path) -> Path:
         """Write the HTML (UTF-8, parent directories created) and return the absolute path."""
         out = Path(out).expanduser().resolve()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        partial = out.with_suffix(out.suffix + ".partial")
-        partial.write_text(self.html, encoding="utf-8")
-        partial.replace(out)
+        try:
+            write_text_atomic(out, self.html)
+        except OSError as exc:
+            raise NetflixEltError(
+                f"cannot write the report to {out}: {exc.strerror}",
+                hint="pass --out with a writable file path",
+            ) from None
         return out
 
 

@@ -1,6 +1,10 @@
 """What the report reads: which ANALYSIS tables exist (with which columns), small query results, the
 method parameters, movie titles and the last run's artifacts.
 
+The columns a section relies on are the analyses' contracts (``@model(..., columns=[...])``), read from
+the project's registry; tables it does not declare (a project of its own) take the MovieLens
+analyses' contracts, which the sections are written against.
+
 Sections ask for aggregates and top rows in Snowflake SQL (``data.rows(...)``), never whole tables, so
 the report costs the same on ml-latest-small and on 25M ratings. Every statement runs through
 :meth:`ReportData.rows`, which records it (the tests parse each one as Snowflake SQL) and turns a
@@ -10,120 +14,42 @@ warehouse error into a :class:`ReportDataError` naming the statement.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from netflix_elt.artifacts import read_json
+from netflix_elt.engine.worktables import is_work_table
 from netflix_elt.errors import NetflixEltError
+from netflix_elt.registry import Registry
 from netflix_elt.report.format import plain
+from netflix_elt.sql import ident, literal
 
 if TYPE_CHECKING:
     from netflix_elt.project import Project
 
-# The ANALYSIS tables the report reads and the columns it relies on (the analyses' contract).
-CONTRACT: dict[str, tuple[str, ...]] = {
-    "USER_ACTIVITY": (
-        "USER_ID",
-        "RATINGS_COUNT",
-        "TAGS_COUNT",
-        "ACTIVITY_RANK",
-        "FIRST_ACTIVITY_AT",
-        "LAST_ACTIVITY_AT",
-        "AVG_RATING",
-    ),
-    "ACTIVITY_BY_WEEKDAY_HOUR": ("DAY_OF_WEEK", "HOUR_OF_DAY", "RATINGS_COUNT", "AVG_RATING", "DAY_NAME"),
-    "RATINGS_BY_GENRE": ("GENRE", "MOVIES_COUNT", "CATALOG_MOVIES", "RATINGS_COUNT", "AVG_RATING"),
-    "RATINGS_BY_RELEASE_YEAR": ("RELEASE_YEAR", "MOVIES_COUNT", "RATINGS_COUNT", "AVG_RATING"),
-    "GENRE_POPULARITY": ("SEGMENT", "GENRE", "RATINGS_COUNT", "SHARE_OF_SEGMENT", "GENRE_RANK"),
-    "MOVIE_RATING_DISTRIBUTION": (
-        "MOVIE_ID",
-        "TITLE",
-        "RATINGS_COUNT",
-        "AVG_RATING",
-        "STDDEV_RATING",
-        "SHARE_LOW",
-        "SHARE_HIGH",
-        "IS_POLARIZED",
-    ),
-    "RATING_VALUE_DISTRIBUTION": ("RATING", "RATINGS_COUNT", "SHARE"),
-    "HIGH_ENGAGEMENT_LOW_RATING": (
-        "MOVIE_ID",
-        "TITLE",
-        "RATINGS_COUNT",
-        "AVG_RATING",
-        "ENGAGEMENT_PERCENTILE",
-        "RATING_GAP",
-        "RANK",
-    ),
-    "USER_SIMILARITY": ("USER_ID", "SIMILAR_USER_ID", "SIMILARITY", "CO_RATED_COUNT", "SIMILARITY_RANK"),
-    "USER_CLUSTERS": ("USER_ID", "CLUSTER_ID", "CLUSTER_LABEL"),
-    "MOVIE_CO_RATINGS": ("MOVIE_ID", "RELATED_MOVIE_ID", "CO_RATERS", "SCORE", "RELATED_RANK"),
-    "RECOMMENDATION_PAIR_STATS": ("ANALYSIS", "INPUT_ROWS", "CANDIDATE_PAIRS", "KEPT_PAIRS"),
-    "CONTENT_COVERAGE_GAPS": ("SEGMENT", "GENRE", "DEMAND_SHARE", "SUPPLY_SHARE", "GAP", "GAP_RANK"),
-    "RATINGS_OVER_TIME": ("MONTH_START", "RATINGS_COUNT", "AVG_RATING", "ACTIVE_USERS"),
-    "SEASONALITY": ("MONTH_OF_YEAR", "RATINGS_COUNT", "AVG_RATING", "SHARE_OF_RATINGS", "SEASONAL_INDEX"),
-    "SEASONALITY_WEEKDAY": ("DAY_OF_WEEK", "RATINGS_COUNT", "AVG_RATING", "SHARE_OF_RATINGS"),
-    "ACTIVITY_ANOMALIES": (
-        "PERIOD_START",
-        "RATINGS_COUNT",
-        "EXPECTED_COUNT",
-        "Z_SCORE",
-        "DIRECTION",
-        "IS_ANOMALY",
-        "RELEASES",
-    ),
-    "DATA_COMPLETENESS": ("TABLE_NAME", "COLUMN_NAME", "ROWS_TOTAL", "ROWS_MISSING", "SHARE_MISSING", "NOTE"),
-    "RATING_CONSISTENCY": (
-        "ENTITY_TYPE",
-        "ENTITY_ID",
-        "RATINGS_COUNT",
-        "AVG_RATING",
-        "STDDEV_RATING",
-        "MEAN_BIAS",
-        "IS_OUTLIER",
-    ),
-    "MODEL_TIMINGS": (
-        "MODEL_NAME",
-        "KIND",
-        "RUNS",
-        "LAST_SECONDS",
-        "AVG_SECONDS",
-        "MAX_SECONDS",
-        "LAST_ROWS",
-        "LAST_STATUS",
-        "LAST_RUN_AT",
-    ),
-    "PROMOTION_CANDIDATES": (
-        "MOVIE_ID",
-        "TITLE",
-        "SCORE",
-        "BAYESIAN_AVG",
-        "RATINGS_COUNT",
-        "RECENT_RATINGS",
-        "PROMOTION_RANK",
-    ),
-    "GENRE_GROWTH_POTENTIAL": (
-        "GENRE",
-        "CATALOG_SHARE",
-        "RATING_SHARE",
-        "AVG_RATING",
-        "RECENT_GROWTH",
-        "POTENTIAL_SCORE",
-        "POTENTIAL_RANK",
-    ),
-    "USER_SEGMENTS": ("USER_ID", "SEGMENT", "RATINGS_COUNT", "AVG_RATING", "TENURE_DAYS"),
-    "USER_SEGMENT_SUMMARY": (
-        "SEGMENT",
-        "DESCRIPTION",
-        "USERS",
-        "SHARE_OF_USERS",
-        "AVG_RATINGS_PER_USER",
-        "AVG_RATING",
-    ),
-    "ANALYSIS_PARAMETERS": ("ANALYSIS", "PARAMETER", "VALUE", "DESCRIPTION"),
-}
-WORK_TABLE_MARKERS = ("__BUILD", "__SCRATCH_")
 TITLE_TABLE = "DIM_MOVIES"
+ANALYSES_PACKAGE = "netflix_elt.pipeline"
+
+
+def analysis_contracts(registry: Registry) -> dict[str, tuple[str, ...]]:
+    """{ANALYSIS table: its contract's columns} of every analysis the registry declares with one."""
+    return {
+        spec.name: spec.contract.names
+        for spec in registry
+        if spec.kind_name == "analysis" and spec.contract is not None
+    }
+
+
+@dataclass(frozen=True)
+class AnswerAge:
+    """When an analysis was last computed; the inputs that changed since (a weekly analysis between its
+    slots, or one whose build failed) and its cadence."""
+
+    built_at: datetime | None
+    changed_inputs: list[str]
+    cron: str | None = None
 
 
 class ReportDataError(NetflixEltError):
@@ -143,10 +69,10 @@ class ReportData:
     @cached_property
     def catalog(self) -> dict[tuple[str, str], set[str]]:
         """{(schema, table): columns} of the ANALYSIS and ANALYTICS schemas, from one query."""
-        schemas = (self.schemas.analysis.upper(), self.schemas.analytics.upper())
+        schemas = (ident(self.schemas.analysis), ident(self.schemas.analytics))
         rows = self.rows(
             f"SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME FROM {self.engine.database}.INFORMATION_SCHEMA.COLUMNS "
-            f"WHERE TABLE_SCHEMA IN ('{schemas[0]}', '{schemas[1]}')"
+            f"WHERE TABLE_SCHEMA IN ({literal(schemas[0])}, {literal(schemas[1])})"
         )
         found: dict[tuple[str, str], set[str]] = {}
         for row in rows:
@@ -157,19 +83,21 @@ class ReportData:
     def analysis_tables(self) -> list[str]:
         """Every table in the ANALYSIS schema (work tables of a running build left out), sorted."""
         schema = self.schemas.analysis.upper()
-        return sorted(
-            name
-            for (s, name) in self.catalog
-            if s == schema and not any(marker in name for marker in WORK_TABLE_MARKERS)
-        )
+        return sorted(name for (s, name) in self.catalog if s == schema and not is_work_table(name))
 
     def has(self, table: str) -> bool:
         return (self.schemas.analysis.upper(), table.upper()) in self.catalog
 
+    @cached_property
+    def contracts(self) -> dict[str, tuple[str, ...]]:
+        """{ANALYSIS table: contract columns}: the project's analyses, then the MovieLens ones."""
+        own = analysis_contracts(self.project.registry)
+        return {**analysis_contracts(Registry.from_package(ANALYSES_PACKAGE)), **own}
+
     def lacking_columns(self, table: str) -> list[str]:
         """Contract columns the built table does not have (empty when it has them all)."""
         present = self.catalog.get((self.schemas.analysis.upper(), table.upper()), set())
-        return [c for c in CONTRACT.get(table.upper(), ()) if c not in present]
+        return [c for c in self.contracts.get(table.upper(), ()) if c not in present]
 
     def rel(self, table: str) -> str:
         """The qualified name of an ANALYSIS table."""
@@ -182,7 +110,8 @@ class ReportData:
         if not tables:
             return {}
         sql = " UNION ALL ".join(
-            f"SELECT '{name}' AS TABLE_NAME, COUNT(*) AS ROWS_TOTAL FROM {self.rel(name)}" for name in tables
+            f"SELECT {literal(name)} AS TABLE_NAME, COUNT(*) AS ROWS_TOTAL FROM {self.rel(name)}"
+            for name in tables
         )
         return {str(r["TABLE_NAME"]): int(r["ROWS_TOTAL"]) for r in self.rows(sql)}
 
@@ -235,6 +164,34 @@ class ReportData:
             f"SELECT MOVIE_ID, TITLE FROM {relation} WHERE MOVIE_ID IN ({', '.join(str(i) for i in ids)})"
         )
         return {int(r["MOVIE_ID"]): str(r["TITLE"]) for r in found if r["TITLE"] is not None}
+
+    @cached_property
+    def answer_ages(self) -> dict[str, AnswerAge]:
+        """{model: when its table was last computed, and which of its inputs changed since} from
+        ELT_META.NODE_STATE (empty for a warehouse built before data versions were kept)."""
+        from netflix_elt.versions import VersionStore, states_of
+
+        store = VersionStore(self.engine)
+        if (self.schemas.meta.upper(), "NODE_STATE") not in self._meta_tables:
+            return {}
+        states = states_of(self.rows(store.read_sql()))
+        ages = {}
+        for name, state in states.items():
+            moved = sorted(
+                n for n, seen in state.inputs.items() if n in states and states[n].version != seen.version
+            )
+            cron = self.project.registry[name].cron if name in self.project.registry else None
+            ages[name] = AnswerAge(state.built_at, moved, cron)
+        return ages
+
+    @cached_property
+    def _meta_tables(self) -> set[tuple[str, str]]:
+        schema = self.schemas.meta.upper()
+        rows = self.rows(
+            f"SELECT TABLE_SCHEMA, TABLE_NAME FROM {self.engine.database}.INFORMATION_SCHEMA.TABLES "
+            f"WHERE TABLE_SCHEMA = '{schema}'"
+        )
+        return {(str(r["TABLE_SCHEMA"]).upper(), str(r["TABLE_NAME"]).upper()) for r in rows}
 
     @cached_property
     def last_run(self) -> dict[str, Any]:

@@ -23,10 +23,18 @@ KIND_COLOURS = {
     "ephemeral": "#94a3b8",
     "table": "#2563eb",
     "incremental": "#0d9488",
+    "aggregate": "#059669",
     "snapshot": "#7c3aed",
     "analysis": "#ea580c",
 }
-STATUS_COLOURS = {"success": "#16a34a", "warn": "#f59e0b", "error": "#dc2626", "skipped": "#9ca3af"}
+STATUS_COLOURS = {
+    "success": "#16a34a",
+    "warn": "#f59e0b",
+    "error": "#dc2626",
+    "skipped": "#9ca3af",
+    "up_to_date": "#0891b2",
+    "not_due": "#6366f1",
+}
 NODE_HEIGHT, ROW_GAP, COLUMN_GAP, MARGIN, LEGEND_HEIGHT, FONT_SIZE = 24, 8, 56, 12, 30, 11
 SWEEPS = 4
 

@@ -7,9 +7,10 @@ stripped of control characters XML forbids, so any title or label from the data 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from netflix_elt.templating import escape_text, xml_text
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 INK = "#1f2937"
@@ -21,19 +22,11 @@ SECOND = "#f59e0b"
 PALETTE = ("#2563eb", "#f59e0b", "#10b981", "#8b5cf6", "#ef4444", "#06b6d4", "#84cc16", "#ec4899", "#64748b")
 HEADING_HEIGHT = 26
 CHAR_WIDTH = 0.6  # average glyph width as a fraction of the font size (sans-serif, e.g. DejaVu Sans)
-_XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def esc(value: object) -> str:
-    """Text safe inside an XML/HTML element or a double-quoted attribute."""
-    text = _XML_FORBIDDEN.sub("", str(value))
-    return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-        .replace("'", "&#39;")
-    )
+    """Text safe inside an XML/HTML element or a quoted attribute (the templates' own escaping)."""
+    return str(escape_text(xml_text(value)))
 
 
 def clip(text: str, max_chars: int) -> str:

@@ -7,16 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from snowflake.snowpark import Column, DataFrame
-from snowflake.snowpark import functions as F
-
+from netflix_elt.pipeline.exact import exact_sum
 from netflix_elt.pipeline.marts import HIGH_RATING, LOW_RATING
+from netflix_elt.snowpark import Column, F
+
+if TYPE_CHECKING:
+    from snowflake.snowpark import DataFrame
 
 __all__ = [
     "DAY_NAMES",
     "HIGH_RATING",
     "LOW_RATING",
+    "WEEKLY",
     "Parameter",
     "constant_rows",
     "day_name",
@@ -29,6 +33,10 @@ __all__ = [
     "union_all",
 ]
 
+# The cadence of the analyses that need a full pass over the ratings whatever changed (pairwise
+# similarities, clusters, consistency against every movie's mean, completeness of every table): Mondays
+# 06:00 UTC, the daily flow's own slot. The report shows when each was last computed.
+WEEKLY = "0 6 * * 1"
 # ISO weekday numbers (1 = Monday .. 7 = Sunday) and their English names.
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -105,13 +113,20 @@ def union_all(*frames: DataFrame) -> DataFrame:
     return combined.select(*frames[0].columns)
 
 
-def global_stats(fct_ratings: DataFrame) -> DataFrame:
-    """One row: GLOBAL_AVG_RATING (mean of every rating), TOTAL_RATINGS, FIRST_RATED_AT, LAST_RATED_AT."""
-    return fct_ratings.agg(
-        F.avg("RATING").alias("GLOBAL_AVG_RATING"),
-        F.count(F.lit(1)).alias("TOTAL_RATINGS"),
-        F.min("RATED_AT").alias("FIRST_RATED_AT"),
-        F.max("RATED_AT").alias("LAST_RATED_AT"),
+def global_stats(agg_user_ratings: DataFrame) -> DataFrame:
+    """One row: GLOBAL_AVG_RATING (mean of every rating), TOTAL_RATINGS, FIRST_RATED_AT, LAST_RATED_AT,
+    summed up from the per-user partials (AGG_USER_RATINGS: exact sums, so the mean is too)."""
+    totals = agg_user_ratings.agg(
+        exact_sum("RATING_SUM", 1).alias("_SUM"),
+        F.coalesce(exact_sum("RATINGS_COUNT", 0), F.lit(0)).cast("bigint").alias("TOTAL_RATINGS"),
+        F.min("FIRST_RATED_AT").alias("FIRST_RATED_AT"),
+        F.max("LAST_RATED_AT").alias("LAST_RATED_AT"),
+    )
+    return totals.select(
+        ratio(F.col("_SUM"), F.col("TOTAL_RATINGS")).alias("GLOBAL_AVG_RATING"),
+        F.col("TOTAL_RATINGS"),
+        F.col("FIRST_RATED_AT"),
+        F.col("LAST_RATED_AT"),
     )
 
 

@@ -8,12 +8,16 @@ are a function of the data set alone.
 
 from __future__ import annotations
 
-from snowflake.snowpark import DataFrame, Window
-from snowflake.snowpark import functions as F
+from typing import TYPE_CHECKING
 
-from netflix_elt.declare import model
+from netflix_elt.declare import column, model
 from netflix_elt.kinds import Analysis
 from netflix_elt.pipeline.analyses._common import Parameter, global_stats, ratio
+from netflix_elt.pipeline.exact import exact_mean, exact_stddev
+from netflix_elt.snowpark import F, Window
+
+if TYPE_CHECKING:
+    from snowflake.snowpark import DataFrame
 
 # Bayesian average: PRIOR_RATINGS pseudo-ratings at the global mean are added to every movie.
 PRIOR_RATINGS = 20
@@ -77,6 +81,17 @@ def parameters() -> tuple[Parameter, ...]:
 @model(
     Analysis(question="Where does demand for a genre outrun the catalog, overall and per segment?"),
     tags=["analysis", "business"],
+    columns=[
+        column("SEGMENT", "VARCHAR", nullable=False, key=True),
+        column("GENRE", "VARCHAR", nullable=False, key=True),
+        column("DEMAND_SHARE", "FLOAT", nullable=False),
+        column("SUPPLY_SHARE", "FLOAT", nullable=False),
+        column("GAP", "FLOAT", nullable=False),
+        column("GAP_RANK", "NUMBER(38,0)", nullable=False),
+        column("DEMAND_TO_SUPPLY", "FLOAT", nullable=False),
+        column("RATINGS_COUNT", "NUMBER(38,0)", nullable=False),
+        column("CATALOG_MOVIES", "NUMBER(38,0)", nullable=False),
+    ],
 )
 def content_coverage_gaps(genre_popularity: DataFrame, dim_movie_genres: DataFrame) -> DataFrame:
     """Per segment x genre: DEMAND_SHARE (the segment's share of genre ratings), SUPPLY_SHARE (the
@@ -113,11 +128,25 @@ def content_coverage_gaps(genre_popularity: DataFrame, dim_movie_genres: DataFra
 @model(
     Analysis(question="Which movies should be promoted?"),
     tags=["analysis", "business"],
+    columns=[
+        column("MOVIE_ID", "NUMBER(38,0)", nullable=False, key=True),
+        column("TITLE", "VARCHAR"),
+        column("RELEASE_YEAR", "NUMBER(38,0)"),
+        column("BAYESIAN_AVG", "FLOAT", nullable=False),
+        column("AVG_RATING", "FLOAT", nullable=False),
+        column("RATINGS_COUNT", "NUMBER(38,0)", nullable=False),
+        column("RECENT_RATINGS", "NUMBER(38,0)", nullable=False),
+        column("GLOBAL_AVG_RATING", "FLOAT", nullable=False),
+        column("SCORE", "FLOAT", nullable=False),
+        column("PROMOTION_RANK", "NUMBER(38,0)", nullable=False),
+    ],
 )
-def promotion_candidates(fct_ratings: DataFrame, mart_content_metrics: DataFrame) -> DataFrame:
+def promotion_candidates(
+    fct_ratings: DataFrame, mart_content_metrics: DataFrame, agg_user_ratings: DataFrame
+) -> DataFrame:
     """The PROMOTION_TOP_N movies with the highest SCORE = (BAYESIAN_AVG - global mean) x
     LN(1 + RECENT_RATINGS), among movies with SCORE > 0."""
-    stats = global_stats(fct_ratings).select("GLOBAL_AVG_RATING", "LAST_RATED_AT")
+    stats = global_stats(agg_user_ratings).select("GLOBAL_AVG_RATING", "LAST_RATED_AT")
     window_start = F.dateadd("day", F.lit(-RECENT_DAYS), F.col("LAST_RATED_AT"))
     recent = (
         fct_ratings.cross_join(stats)
@@ -151,21 +180,42 @@ def promotion_candidates(fct_ratings: DataFrame, mart_content_metrics: DataFrame
 def _standardised(column: str) -> F.Column:
     """(x - mean) / population stddev across all rows; 0 where undefined."""
     everything = Window.partition_by(F.lit(1))
-    z = ratio(F.col(column) - F.avg(column).over(everything), F.stddev_pop(column).over(everything))
+    z = ratio(
+        F.col(column) - exact_mean(column, over=everything),
+        exact_stddev(column, population=True, over=everything),
+    )
     return F.coalesce(z, F.lit(0.0))
 
 
 @model(
     Analysis(question="Which under-represented genres have growth potential?"),
     tags=["analysis", "business"],
+    columns=[
+        column("GENRE", "VARCHAR", nullable=False, key=True),
+        column("CATALOG_SHARE", "FLOAT", nullable=False),
+        column("RATING_SHARE", "FLOAT"),
+        column("AVG_RATING", "FLOAT"),
+        column("RECENT_RATINGS", "NUMBER(38,0)", nullable=False),
+        column("PRIOR_RATINGS", "NUMBER(38,0)", nullable=False),
+        column("RECENT_GROWTH", "FLOAT"),
+        column("PRESENCE", "FLOAT", nullable=False),
+        column("Z_SATISFACTION", "FLOAT", nullable=False),
+        column("Z_GROWTH", "FLOAT", nullable=False),
+        column("Z_PRESENCE", "FLOAT", nullable=False),
+        column("POTENTIAL_SCORE", "FLOAT", nullable=False),
+        column("POTENTIAL_RANK", "NUMBER(38,0)", nullable=False),
+    ],
 )
 def genre_growth_potential(
-    fct_ratings: DataFrame, dim_movie_genres: DataFrame, ratings_by_genre: DataFrame
+    fct_ratings: DataFrame,
+    dim_movie_genres: DataFrame,
+    ratings_by_genre: DataFrame,
+    agg_user_ratings: DataFrame,
 ) -> DataFrame:
     """Per genre: catalog and rating shares, mean rating, RECENT_GROWTH (last GROWTH_MONTHS months of
     data vs the ones before) and POTENTIAL_SCORE = Z(AVG_RATING) + Z(RECENT_GROWTH) - Z(PRESENCE),
     PRESENCE = (CATALOG_SHARE + RATING_SHARE) / 2; POTENTIAL_RANK 1 = highest score."""
-    end = global_stats(fct_ratings).select("LAST_RATED_AT")
+    end = global_stats(agg_user_ratings).select("LAST_RATED_AT")
     recent_start = F.dateadd("month", F.lit(-GROWTH_MONTHS), F.col("LAST_RATED_AT"))
     prior_start = F.dateadd("month", F.lit(-2 * GROWTH_MONTHS), F.col("LAST_RATED_AT"))
     windows = (

@@ -13,12 +13,15 @@ CLUSTER_ID numbers the genre groups of the catalog alphabetically from 1.
 
 from __future__ import annotations
 
-from snowflake.snowpark import DataFrame, Window
-from snowflake.snowpark import functions as F
+from typing import TYPE_CHECKING
 
-from netflix_elt.declare import model
+from netflix_elt.declare import column, model
 from netflix_elt.kinds import Analysis
-from netflix_elt.pipeline.analyses._common import Parameter, ratio
+from netflix_elt.pipeline.analyses._common import WEEKLY, Parameter, ratio
+from netflix_elt.snowpark import F, Window
+
+if TYPE_CHECKING:
+    from snowflake.snowpark import DataFrame
 
 # A group must be over-represented at least this much (share / average share) to define a cluster ...
 MIN_LIFT = 1.25
@@ -58,6 +61,16 @@ def parameters() -> tuple[Parameter, ...]:
 @model(
     Analysis(question="Which clusters of users share a genre taste?"),
     tags=["analysis", "recommendations"],
+    columns=[
+        column("USER_ID", "NUMBER(38,0)", nullable=False, key=True),
+        column("CLUSTER_ID", "NUMBER(38,0)", nullable=False),
+        column("CLUSTER_LABEL", "VARCHAR", nullable=False),
+        column("TOP_GENRE_GROUP", "VARCHAR"),
+        column("TOP_GROUP_SHARE", "FLOAT"),
+        column("TOP_LIFT", "FLOAT"),
+        column("RATINGS_COUNT", "NUMBER(38,0)", nullable=False),
+    ],
+    cron=WEEKLY,
 )
 def user_clusters(
     fct_ratings: DataFrame, dim_movie_genres: DataFrame, seed_genres: DataFrame, dim_users: DataFrame

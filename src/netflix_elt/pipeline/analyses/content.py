@@ -6,10 +6,9 @@ Comedy|Drama counts for both; movies with no genre listed appear in no genre.
 
 from __future__ import annotations
 
-from snowflake.snowpark import DataFrame, Window
-from snowflake.snowpark import functions as F
+from typing import TYPE_CHECKING
 
-from netflix_elt.declare import model
+from netflix_elt.declare import column, model
 from netflix_elt.kinds import Analysis
 from netflix_elt.pipeline.analyses._common import (
     HIGH_RATING,
@@ -21,6 +20,11 @@ from netflix_elt.pipeline.analyses._common import (
     ratio,
     union_all,
 )
+from netflix_elt.pipeline.exact import exact_sum
+from netflix_elt.snowpark import F, Window
+
+if TYPE_CHECKING:
+    from snowflake.snowpark import DataFrame
 
 # A movie needs this many ratings before it can be called polarized.
 POLARIZED_MIN_RATINGS = 20
@@ -108,6 +112,15 @@ def _rated(mart_content_metrics: DataFrame) -> DataFrame:
 @model(
     Analysis(question="How are ratings distributed across genres?"),
     tags=["analysis", "content"],
+    columns=[
+        column("GENRE", "VARCHAR", nullable=False, key=True),
+        column("GENRE_GROUP", "VARCHAR"),
+        column("MOVIES_COUNT", "NUMBER(38,0)", nullable=False),
+        column("CATALOG_MOVIES", "NUMBER(38,0)", nullable=False),
+        column("RATINGS_COUNT", "NUMBER(38,0)", nullable=False),
+        column("AVG_RATING", "FLOAT"),
+        column("SHARE_OF_GENRE_RATINGS", "FLOAT"),
+    ],
 )
 def ratings_by_genre(
     dim_movie_genres: DataFrame, mart_content_metrics: DataFrame, seed_genres: DataFrame
@@ -139,6 +152,13 @@ def ratings_by_genre(
 @model(
     Analysis(question="How are ratings distributed across release years?"),
     tags=["analysis", "content"],
+    columns=[
+        column("RELEASE_YEAR", "NUMBER(38,0)", nullable=False, key=True),
+        column("MOVIES_COUNT", "NUMBER(38,0)", nullable=False),
+        column("CATALOG_MOVIES", "NUMBER(38,0)", nullable=False),
+        column("RATINGS_COUNT", "NUMBER(38,0)", nullable=False),
+        column("AVG_RATING", "FLOAT"),
+    ],
 )
 def ratings_by_release_year(dim_movies: DataFrame, mart_content_metrics: DataFrame) -> DataFrame:
     """Per release year (movies without a year are left out): rated movies (MOVIES_COUNT), catalog
@@ -167,9 +187,18 @@ def ratings_by_release_year(dim_movies: DataFrame, mart_content_metrics: DataFra
 @model(
     Analysis(question="Which genres are most popular overall and within each user segment?"),
     tags=["analysis", "content"],
+    columns=[
+        column("SEGMENT", "VARCHAR", nullable=False, key=True),
+        column("GENRE", "VARCHAR", nullable=False, key=True),
+        column("RATINGS_COUNT", "NUMBER(38,0)", nullable=False),
+        column("SHARE_OF_SEGMENT", "FLOAT"),
+        column("GENRE_RANK", "NUMBER(38,0)", nullable=False),
+        column("AVG_RATING", "FLOAT"),
+        column("SEGMENT_GENRE_RATINGS", "NUMBER(38,0)", nullable=False),
+    ],
 )
 def genre_popularity(
-    fct_ratings: DataFrame,
+    agg_user_genre_ratings: DataFrame,
     user_segments: DataFrame,
     mart_content_metrics: DataFrame,
     dim_movie_genres: DataFrame,
@@ -177,18 +206,20 @@ def genre_popularity(
     """Per segment ('ALL' and each USER_SEGMENTS segment with ratings) x genre: genre ratings, share of
     the segment's genre ratings, mean rating and GENRE_RANK (1 = most rated; ties by genre name).
     Every genre of the catalog appears in every segment (0 ratings where none)."""
-    per_segment_movie = (
-        fct_ratings.join(user_segments.select("USER_ID", "SEGMENT"), "USER_ID")
-        .group_by("SEGMENT", "MOVIE_ID")
-        .agg(F.count(F.lit(1)).alias("RATINGS_COUNT"), F.sum("RATING").alias("RATING_SUM"))
+    by_segment = (
+        agg_user_genre_ratings.join(user_segments.select("USER_ID", "SEGMENT"), "USER_ID")
+        .group_by("SEGMENT", "GENRE")
+        .agg(
+            exact_sum("RATINGS_COUNT", 0).alias("RATINGS_COUNT"),
+            exact_sum("RATING_SUM", 1).alias("RATING_SUM"),
+        )
     )
-    by_segment = _genre_totals(per_segment_movie, dim_movie_genres, ["SEGMENT"])
     overall = _genre_totals(
         _rated(mart_content_metrics).with_column("SEGMENT", F.lit(ALL_USERS)), dim_movie_genres, ["SEGMENT"]
     )
     totals = union_all(overall, by_segment.select(overall.columns))
     segments = union_all(
-        one_row(fct_ratings).select(F.lit(ALL_USERS).alias("SEGMENT")),
+        one_row(agg_user_genre_ratings).select(F.lit(ALL_USERS).alias("SEGMENT")),
         user_segments.filter(F.col("RATINGS_COUNT") > 0).select("SEGMENT").distinct(),
     )
     grid = segments.cross_join(dim_movie_genres.select("GENRE").distinct())
@@ -210,6 +241,18 @@ def genre_popularity(
 @model(
     Analysis(question="How are each movie's ratings distributed, and which movies polarize?"),
     tags=["analysis", "content"],
+    columns=[
+        column("MOVIE_ID", "NUMBER(38,0)", nullable=False, key=True),
+        column("TITLE", "VARCHAR"),
+        column("RELEASE_YEAR", "NUMBER(38,0)"),
+        column("RATINGS_COUNT", "NUMBER(38,0)", nullable=False),
+        column("AVG_RATING", "FLOAT", nullable=False),
+        column("STDDEV_RATING", "FLOAT"),
+        column("SHARE_LOW", "FLOAT", nullable=False),
+        column("SHARE_HIGH", "FLOAT", nullable=False),
+        column("POLARIZATION", "FLOAT", nullable=False),
+        column("IS_POLARIZED", "BOOLEAN", nullable=False),
+    ],
 )
 def movie_rating_distribution(mart_content_metrics: DataFrame) -> DataFrame:
     """Per rated movie: count, mean, standard deviation, shares of low and high ratings and
@@ -236,14 +279,19 @@ def movie_rating_distribution(mart_content_metrics: DataFrame) -> DataFrame:
 @model(
     Analysis(question="How often is each rating value given?"),
     tags=["analysis", "content"],
+    columns=[
+        column("RATING", "FLOAT", nullable=False, key=True),
+        column("RATINGS_COUNT", "NUMBER(38,0)", nullable=False),
+        column("SHARE", "FLOAT", nullable=False),
+    ],
 )
-def rating_value_distribution(fct_ratings: DataFrame) -> DataFrame:
+def rating_value_distribution(agg_rating_hours: DataFrame) -> DataFrame:
     """One row per half-star value 0.5 .. 5.0 (all ten, 0 where unused; any off-grid value observed is
     kept as its own row) with its count and share of all ratings."""
-    half_stars = integer_spine(one_row(fct_ratings), 10, start=1).select(
+    half_stars = integer_spine(one_row(agg_rating_hours), 10, start=1).select(
         (F.col("N") * 0.5).cast("double").alias("RATING"), F.lit(0).alias("RATINGS_COUNT")
     )
-    observed = fct_ratings.group_by("RATING").agg(F.count(F.lit(1)).alias("RATINGS_COUNT"))
+    observed = agg_rating_hours.group_by("RATING").agg(exact_sum("RATINGS_COUNT", 0).alias("RATINGS_COUNT"))
     counts = (
         union_all(half_stars, observed.select(F.col("RATING").cast("double"), F.col("RATINGS_COUNT")))
         .group_by("RATING")
@@ -259,12 +307,24 @@ def rating_value_distribution(fct_ratings: DataFrame) -> DataFrame:
 @model(
     Analysis(question="Which movies are watched a lot but rated poorly?"),
     tags=["analysis", "content"],
+    columns=[
+        column("MOVIE_ID", "NUMBER(38,0)", nullable=False, key=True),
+        column("TITLE", "VARCHAR"),
+        column("RATINGS_COUNT", "NUMBER(38,0)", nullable=False),
+        column("AVG_RATING", "FLOAT", nullable=False),
+        column("ENGAGEMENT_PERCENTILE", "FLOAT", nullable=False),
+        column("RATING_GAP", "FLOAT", nullable=False),
+        column("GLOBAL_AVG_RATING", "FLOAT", nullable=False),
+        column("RANK", "NUMBER(38,0)", nullable=False),
+    ],
 )
-def high_engagement_low_rating(mart_content_metrics: DataFrame, fct_ratings: DataFrame) -> DataFrame:
+def high_engagement_low_rating(mart_content_metrics: DataFrame, agg_user_ratings: DataFrame) -> DataFrame:
     """Movies whose ratings count is in the top decile (ENGAGEMENT_PERCENTILE >= 0.90) and whose mean is
     at least LOW_RATING_GAP below the mean of all ratings; RANK 1 = the largest shortfall."""
     engagement = Window.order_by(F.col("RATINGS_COUNT"))
-    scored = mart_content_metrics.cross_join(global_stats(fct_ratings).select("GLOBAL_AVG_RATING")).select(
+    scored = mart_content_metrics.cross_join(
+        global_stats(agg_user_ratings).select("GLOBAL_AVG_RATING")
+    ).select(
         F.col("MOVIE_ID"),
         F.col("TITLE"),
         F.col("RATINGS_COUNT"),

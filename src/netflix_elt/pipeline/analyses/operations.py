@@ -6,13 +6,17 @@ by ``netflix-elt load``); an empty table simply means nothing was rejected.
 
 from __future__ import annotations
 
-from snowflake.snowpark import DataFrame, Window
-from snowflake.snowpark import functions as F
+from typing import TYPE_CHECKING
 
-from netflix_elt.declare import model, source
+from netflix_elt.declare import column, model, source
 from netflix_elt.kinds import Analysis
 from netflix_elt.loader.layout import MOVIELENS_FILES, RawFile
-from netflix_elt.pipeline.analyses._common import Parameter, ratio, rows_from, union_all
+from netflix_elt.pipeline.analyses._common import WEEKLY, Parameter, ratio, rows_from, union_all
+from netflix_elt.quality import singular
+from netflix_elt.snowpark import F, Window
+
+if TYPE_CHECKING:
+    from snowflake.snowpark import DataFrame
 
 load_rejects = source(
     "LOAD_REJECTS", layer="meta", tags=["meta"], description="records the loader rejected, with a reason"
@@ -172,6 +176,27 @@ def _user_and_rating_checks(dim_users: DataFrame, fct_ratings: DataFrame, dim_mo
 @model(
     Analysis(question="How complete is the data, raw and modelled?"),
     tags=["analysis", "operations"],
+    columns=[
+        column("CHECK_NAME", "VARCHAR", nullable=False, key=True),
+        column("TABLE_NAME", "VARCHAR", nullable=False, key=True),
+        column("COLUMN_NAME", "VARCHAR", nullable=False, key=True),
+        column("ROWS_TOTAL", "NUMBER(38,0)", nullable=False),
+        column("ROWS_MISSING", "NUMBER(38,0)", nullable=False),
+        column("NOTE", "VARCHAR", nullable=False),
+        column("SHARE_MISSING", "FLOAT", nullable=False),
+    ],
+    cron=WEEKLY,
+    checks=[
+        # FCT_RATINGS holds every staged (user, movie) pair. Counting the pairs of every raw batch is a
+        # full pass, so this reconciliation runs with the weekly completeness audit, not every day.
+        singular(
+            "fct_ratings_holds_every_staged_pair",
+            "SELECT f.FCT_ROWS, s.STAGED_PAIRS FROM (SELECT COUNT(*) AS FCT_ROWS FROM {fct_ratings}) f "
+            "CROSS JOIN (SELECT COUNT(*) AS STAGED_PAIRS FROM {src_ratings}) s "
+            "WHERE f.FCT_ROWS <> s.STAGED_PAIRS",
+            severity="warn",
+        )
+    ],
 )
 def data_completeness(
     raw_movies: DataFrame,
@@ -212,12 +237,29 @@ def data_completeness(
 @model(
     Analysis(question="How long does each model take to build?"),
     tags=["analysis", "operations"],
+    runs_last=True,  # after every other node of the build, so that its RUN_HISTORY rows are there
+    columns=[
+        column("MODEL_NAME", "VARCHAR", nullable=False, key=True),
+        column("KIND", "VARCHAR"),
+        column("RUNS", "NUMBER(38,0)", nullable=False, run_dependent=True),
+        column("LAST_SECONDS", "FLOAT", run_dependent=True),
+        column("AVG_SECONDS", "FLOAT", run_dependent=True),
+        column("MAX_SECONDS", "FLOAT", run_dependent=True),
+        column("LAST_ROWS", "NUMBER(38,0)", run_dependent=True),
+        column("LAST_STATUS", "VARCHAR", run_dependent=True),
+        column("LAST_RUN_AT", "TIMESTAMP_NTZ", run_dependent=True),
+        column("ERRORS", "NUMBER(38,0)", nullable=False, run_dependent=True),
+        column("SKIPPED", "NUMBER(38,0)", nullable=False, run_dependent=True),
+        column("LAST_RUN_ID", "VARCHAR", run_dependent=True),
+        column("LAST_COMMAND", "VARCHAR", run_dependent=True),
+    ],
 )
 def model_timings(run_history: DataFrame) -> DataFrame:
     """Per model from ELT_META.RUN_HISTORY (build-type commands): executions, last / average / maximum
-    seconds, last row count, status and time, and how often it was skipped."""
+    seconds, last row count, status and time, and how often it was skipped. Built last in its run, it
+    covers that run's other nodes too (its own row of the run is written after it)."""
     history = run_history.filter(F.col("COMMAND").isin(list(TIMED_COMMANDS)))
-    executed = history.filter(F.col("STATUS") != "skipped")
+    executed = history.filter(~F.col("STATUS").isin(["skipped", "cancelled"]))  # cancelled: cut short
     newest = Window.partition_by("MODEL_NAME").order_by(
         F.col("ENDED_AT").desc_nulls_last(), F.col("STARTED_AT").desc_nulls_last(), F.col("RUN_ID").desc()
     )
@@ -239,7 +281,7 @@ def model_timings(run_history: DataFrame) -> DataFrame:
         F.count(F.lit(1)).alias("RUNS"),
         F.avg("SECONDS").alias("AVG_SECONDS"),
         F.max("SECONDS").alias("MAX_SECONDS"),
-        F.sum(F.iff(F.col("STATUS") == "error", F.lit(1), F.lit(0))).alias("ERRORS"),
+        F.sum(F.iff(F.col("STATUS") == "error", F.lit(1), F.lit(0))).cast("bigint").alias("ERRORS"),
     )
     skips = (
         history.filter(F.col("STATUS") == "skipped")

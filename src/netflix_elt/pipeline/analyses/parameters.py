@@ -3,10 +3,9 @@ to (the global mean rating, the first and last rating), so a report can state ho
 
 from __future__ import annotations
 
-from snowflake.snowpark import DataFrame
-from snowflake.snowpark import functions as F
+from typing import TYPE_CHECKING
 
-from netflix_elt.declare import model
+from netflix_elt.declare import column, model
 from netflix_elt.kinds import Analysis
 from netflix_elt.pipeline.analyses import (
     business,
@@ -19,6 +18,10 @@ from netflix_elt.pipeline.analyses import (
     users,
 )
 from netflix_elt.pipeline.analyses._common import Parameter, constant_rows, global_stats, union_all
+from netflix_elt.snowpark import F
+
+if TYPE_CHECKING:
+    from snowflake.snowpark import DataFrame
 
 MODULES = (users, segments, content, temporal, recommendations, clusters, business, operations)
 COLUMNS = {"ANALYSIS": "varchar", "PARAMETER": "varchar", "VALUE": "varchar", "DESCRIPTION": "varchar"}
@@ -33,16 +36,22 @@ def declared_parameters() -> list[Parameter]:
 @model(
     Analysis(question="Which parameters and reference figures do the analyses use?"),
     tags=["analysis", "operations"],
+    columns=[
+        column("ANALYSIS", "VARCHAR", nullable=False, key=True),
+        column("PARAMETER", "VARCHAR", nullable=False, key=True),
+        column("VALUE", "VARCHAR"),
+        column("DESCRIPTION", "VARCHAR", nullable=False),
+    ],
 )
-def analysis_parameters(fct_ratings: DataFrame) -> DataFrame:
+def analysis_parameters(agg_user_ratings: DataFrame) -> DataFrame:
     """One row per (analysis, parameter): its value as text and what it means; ANALYSIS = 'DATA' rows
     hold the figures of the data set that relative rules refer to (global mean, first and last rating)."""
     declared = constant_rows(
-        fct_ratings,
+        agg_user_ratings,
         COLUMNS,
         [(p.analysis, p.parameter, p.text, p.description) for p in declared_parameters()],
     )
-    stats = global_stats(fct_ratings)
+    stats = global_stats(agg_user_ratings)
 
     def figure(name: str, value: F.Column, description: str) -> DataFrame:
         return stats.select(

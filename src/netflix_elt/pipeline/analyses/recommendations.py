@@ -23,12 +23,16 @@ RECOMMENDATION_PAIR_STATS states how many pairs each step generated and kept.
 
 from __future__ import annotations
 
-from snowflake.snowpark import DataFrame, Window
-from snowflake.snowpark import functions as F
+from typing import TYPE_CHECKING
 
-from netflix_elt.declare import model
+from netflix_elt.declare import column, model
 from netflix_elt.kinds import Analysis
-from netflix_elt.pipeline.analyses._common import HIGH_RATING, Parameter, rows_from, union_all
+from netflix_elt.pipeline.analyses._common import HIGH_RATING, WEEKLY, Parameter, rows_from, union_all
+from netflix_elt.pipeline.exact import exact, exact_product
+from netflix_elt.snowpark import F, Window
+
+if TYPE_CHECKING:
+    from snowflake.snowpark import DataFrame
 
 # Similar users: each user's most recent ratings considered, and raters kept per movie.
 USER_CAP = 100
@@ -94,8 +98,8 @@ def capped_user_ratings(fct_ratings: DataFrame) -> DataFrame:
     supported = capped.with_column("_KEPT", F.count(F.lit(1)).over(Window.partition_by("USER_ID"))).filter(
         F.col("_KEPT") >= MIN_CO_RATED
     )
-    return supported.join(user_means, "USER_ID").select(
-        F.col("USER_ID"), F.col("MOVIE_ID"), (F.col("RATING") - F.col("USER_MEAN")).alias("DEVIATION")
+    return supported.join(user_means, "USER_ID").select(  # exact: its products are summed per pair
+        F.col("USER_ID"), F.col("MOVIE_ID"), exact(F.col("RATING") - F.col("USER_MEAN")).alias("DEVIATION")
     )
 
 
@@ -142,6 +146,14 @@ def _top_k(
 @model(
     Analysis(question="Which users have similar taste?"),
     tags=["analysis", "recommendations"],
+    columns=[
+        column("USER_ID", "NUMBER(38,0)", nullable=False, key=True),
+        column("SIMILAR_USER_ID", "NUMBER(38,0)", nullable=False, key=True),
+        column("SIMILARITY", "FLOAT", nullable=False),
+        column("CO_RATED_COUNT", "NUMBER(38,0)", nullable=False),
+        column("SIMILARITY_RANK", "NUMBER(38,0)", nullable=False),
+    ],
+    cron=WEEKLY,
 )
 def user_similarity(fct_ratings: DataFrame) -> DataFrame:
     """Per user, up to TOP_K similar users (SIMILARITY_RANK 1 = most similar); method in the module doc."""
@@ -154,13 +166,14 @@ def user_similarity(fct_ratings: DataFrame) -> DataFrame:
         .group_by("U1", "U2")
         .agg(
             F.count(F.lit(1)).alias("CO_RATED_COUNT"),
-            F.sum(F.col("D1") * F.col("D2")).alias("DOT"),
-            F.sum(F.col("D1") * F.col("D1")).alias("NORM1"),
-            F.sum(F.col("D2") * F.col("D2")).alias("NORM2"),
+            F.sum(exact_product(F.col("D1"), F.col("D2"))).alias("DOT"),
+            F.sum(exact_product(F.col("D1"), F.col("D1"))).alias("NORM1"),
+            F.sum(exact_product(F.col("D2"), F.col("D2"))).alias("NORM2"),
         )
         .filter(F.col("CO_RATED_COUNT") >= MIN_CO_RATED)
     )
-    cosine = F.col("DOT") / F.sqrt(F.col("NORM1") * F.col("NORM2"))
+    dot, norm1, norm2 = (F.col(c).cast("double") for c in ("DOT", "NORM1", "NORM2"))  # exact sums
+    cosine = dot / F.sqrt(norm1 * norm2)
     shrink = F.col("CO_RATED_COUNT") / (F.col("CO_RATED_COUNT") + F.lit(SIMILARITY_SHRINKAGE)).cast("double")
     scored = pairs.filter((F.col("NORM1") > 0) & (F.col("NORM2") > 0)).select(
         "U1", "U2", "CO_RATED_COUNT", (cosine * shrink).alias("SIMILARITY")
@@ -179,6 +192,16 @@ def user_similarity(fct_ratings: DataFrame) -> DataFrame:
 @model(
     Analysis(question="Which movies do users who liked a movie also like?"),
     tags=["analysis", "recommendations"],
+    columns=[
+        column("MOVIE_ID", "NUMBER(38,0)", nullable=False, key=True),
+        column("TITLE", "VARCHAR"),
+        column("RELATED_MOVIE_ID", "NUMBER(38,0)", nullable=False, key=True),
+        column("RELATED_TITLE", "VARCHAR"),
+        column("CO_RATERS", "NUMBER(38,0)", nullable=False),
+        column("SCORE", "FLOAT", nullable=False),
+        column("RELATED_RANK", "NUMBER(38,0)", nullable=False),
+    ],
+    cron=WEEKLY,
 )
 def movie_co_ratings(fct_ratings: DataFrame, dim_movies: DataFrame) -> DataFrame:
     """Per movie, up to TOP_K related movies liked by the same users (RELATED_RANK 1 = strongest)."""
@@ -262,6 +285,21 @@ def _stats_row(
 @model(
     Analysis(question="How much pairwise work did the recommendation analyses do, and what did they keep?"),
     tags=["analysis", "recommendations"],
+    columns=[
+        column("ANALYSIS", "VARCHAR", nullable=False, key=True),
+        column("INPUT_ROWS", "NUMBER(38,0)", nullable=False),
+        column("CAPPED_ROWS", "NUMBER(38,0)", nullable=False),
+        column("NAIVE_PAIRS", "NUMBER(38,0)", nullable=False),
+        column("CANDIDATE_PAIRS", "NUMBER(38,0)", nullable=False),
+        column("KEPT_PAIRS", "NUMBER(38,0)", nullable=False),
+        column("ENTITIES", "NUMBER(38,0)", nullable=False),
+        column("ENTITIES_WITH_NEIGHBOURS", "NUMBER(38,0)", nullable=False),
+        column("TOP_K", "NUMBER(38,0)", nullable=False),
+        column("MIN_SUPPORT", "NUMBER(38,0)", nullable=False),
+        column("PER_USER_CAP", "NUMBER(38,0)", nullable=False),
+        column("PER_MOVIE_CAP", "NUMBER(38,0)"),
+    ],
+    cron=WEEKLY,
 )
 def recommendation_pair_stats(
     fct_ratings: DataFrame, user_similarity: DataFrame, movie_co_ratings: DataFrame

@@ -10,12 +10,16 @@ Rules (every user falls in exactly one segment):
 
 from __future__ import annotations
 
-from snowflake.snowpark import DataFrame
-from snowflake.snowpark import functions as F
+from typing import TYPE_CHECKING
 
-from netflix_elt.declare import model
+from netflix_elt.declare import column, model
 from netflix_elt.kinds import Analysis
 from netflix_elt.pipeline.analyses._common import Parameter, constant_rows, global_stats, ratio
+from netflix_elt.pipeline.exact import exact_sum
+from netflix_elt.snowpark import F
+
+if TYPE_CHECKING:
+    from snowflake.snowpark import DataFrame
 
 # Activity levels by ratings count (MovieLens users have at least 20 ratings; the median is about 70).
 HEAVY_MIN_RATINGS = 300
@@ -88,10 +92,24 @@ def segment_catalog(base: DataFrame) -> DataFrame:
 @model(
     Analysis(question="Which segments do users fall into by how much they rate and how generously?"),
     tags=["analysis", "users"],
+    columns=[
+        column("USER_ID", "NUMBER(38,0)", nullable=False, key=True),
+        column("SEGMENT", "VARCHAR", nullable=False),
+        column("ACTIVITY_LEVEL", "VARCHAR"),
+        column("GENEROSITY", "VARCHAR"),
+        column("RATINGS_COUNT", "NUMBER(38,0)", nullable=False),
+        column("TAGS_COUNT", "NUMBER(38,0)", nullable=False),
+        column("AVG_RATING", "FLOAT"),
+        column("RATING_VS_PLATFORM", "FLOAT"),
+        column("TENURE_DAYS", "NUMBER(38,0)", nullable=False),
+        column("FIRST_ACTIVITY_AT", "TIMESTAMP_NTZ", nullable=False),
+        column("LAST_ACTIVITY_AT", "TIMESTAMP_NTZ", nullable=False),
+        column("FAVORITE_GENRE", "VARCHAR"),
+    ],
 )
-def user_segments(mart_user_behavior: DataFrame, fct_ratings: DataFrame) -> DataFrame:
+def user_segments(mart_user_behavior: DataFrame, agg_user_ratings: DataFrame) -> DataFrame:
     """One row per user with SEGMENT (see the module rules), its two levels and the figures behind them."""
-    users = mart_user_behavior.cross_join(global_stats(fct_ratings).select("GLOBAL_AVG_RATING"))
+    users = mart_user_behavior.cross_join(global_stats(agg_user_ratings).select("GLOBAL_AVG_RATING"))
     count = F.coalesce(F.col("RATINGS_COUNT"), F.lit(0))
     activity = (
         F.when(count >= HEAVY_MIN_RATINGS, F.lit("HEAVY"))
@@ -129,6 +147,20 @@ def user_segments(mart_user_behavior: DataFrame, fct_ratings: DataFrame) -> Data
 @model(
     Analysis(question="How large is each user segment and how does it rate?"),
     tags=["analysis", "users"],
+    columns=[
+        column("SEGMENT", "VARCHAR", nullable=False, key=True),
+        column("DESCRIPTION", "VARCHAR", nullable=False),
+        column("USERS", "NUMBER(38,0)", nullable=False),
+        column("SHARE_OF_USERS", "FLOAT", nullable=False),
+        column("AVG_RATINGS_PER_USER", "FLOAT"),
+        column("AVG_RATING", "FLOAT"),
+        column("RATINGS_COUNT", "NUMBER(38,0)", nullable=False),
+        column("SHARE_OF_RATINGS", "FLOAT", nullable=False),
+        column("AVG_TENURE_DAYS", "FLOAT"),
+        column("ACTIVITY_LEVEL", "VARCHAR"),
+        column("GENEROSITY", "VARCHAR"),
+        column("SEGMENT_ORDER", "NUMBER(38,0)", nullable=False),
+    ],
 )
 def user_segment_summary(user_segments: DataFrame) -> DataFrame:
     """One row per segment (every segment, empty ones with 0 users): who is in it, how many users,
@@ -136,8 +168,8 @@ def user_segment_summary(user_segments: DataFrame) -> DataFrame:
     per_segment = user_segments.group_by("SEGMENT").agg(
         F.count(F.lit(1)).alias("USERS"),
         F.sum("RATINGS_COUNT").cast("bigint").alias("RATINGS_COUNT"),
-        F.sum(F.col("AVG_RATING") * F.col("RATINGS_COUNT")).alias("RATING_SUM"),
-        F.avg("TENURE_DAYS").alias("AVG_TENURE_DAYS"),
+        exact_sum(F.col("AVG_RATING") * F.col("RATINGS_COUNT")).alias("RATING_SUM"),
+        F.avg("TENURE_DAYS").cast("double").alias("AVG_TENURE_DAYS"),
     )
     joined = segment_catalog(user_segments).join(per_segment, "SEGMENT", how="left")
     users = F.coalesce(F.col("USERS"), F.lit(0))

@@ -7,20 +7,23 @@ NULL average) where there were none.
 
 from __future__ import annotations
 
-from snowflake.snowpark import DataFrame, Window
-from snowflake.snowpark import functions as F
+from typing import TYPE_CHECKING
 
-from netflix_elt.declare import model
+from netflix_elt.declare import column, model
 from netflix_elt.kinds import Analysis
 from netflix_elt.pipeline.analyses._common import (
     Parameter,
     day_name,
     global_stats,
     integer_spine,
-    iso_day_of_week,
     one_row,
     ratio,
 )
+from netflix_elt.pipeline.exact import exact_sum
+from netflix_elt.snowpark import F, Window
+
+if TYPE_CHECKING:
+    from snowflake.snowpark import DataFrame
 
 # ACTIVITY_ANOMALIES works on calendar months (UTC). The baseline of a month is the mean and the
 # sample standard deviation of the BASELINE_PERIODS months before it (the month itself excluded).
@@ -82,19 +85,31 @@ def _month(timestamp: F.Column) -> F.Column:
 @model(
     Analysis(question="When during the week do users rate (UTC weekday x hour)?"),
     tags=["analysis", "temporal"],
+    columns=[
+        column("DAY_OF_WEEK", "NUMBER(38,0)", nullable=False, key=True),
+        column("DAY_NAME", "VARCHAR", nullable=False),
+        column("HOUR_OF_DAY", "NUMBER(38,0)", nullable=False, key=True),
+        column("RATINGS_COUNT", "NUMBER(38,0)", nullable=False),
+        column("AVG_RATING", "FLOAT"),
+        column("SHARE_OF_RATINGS", "FLOAT", nullable=False),
+    ],
 )
-def activity_by_weekday_hour(fct_ratings: DataFrame) -> DataFrame:
+def activity_by_weekday_hour(agg_rating_hours: DataFrame) -> DataFrame:
     """All 168 (ISO weekday, hour) cells with ratings count, mean rating and share of all ratings."""
     observed = (
-        fct_ratings.select(
-            iso_day_of_week(F.col("RATED_AT")).alias("DAY_OF_WEEK"),
-            F.hour(F.col("RATED_AT")).alias("HOUR_OF_DAY"),
-            F.col("RATING"),
+        agg_rating_hours.group_by("DAY_OF_WEEK", "HOUR_OF_DAY")
+        .agg(
+            exact_sum("RATINGS_COUNT", 0).alias("_N"),
+            exact_sum(F.col("RATING") * F.col("RATINGS_COUNT"), 1).alias("_SUM"),
         )
-        .group_by("DAY_OF_WEEK", "HOUR_OF_DAY")
-        .agg(F.count(F.lit(1)).alias("RATINGS_COUNT"), F.avg("RATING").alias("AVG_RATING"))
+        .select(
+            F.col("DAY_OF_WEEK"),
+            F.col("HOUR_OF_DAY"),
+            F.col("_N").alias("RATINGS_COUNT"),
+            ratio(F.col("_SUM"), F.col("_N")).alias("AVG_RATING"),
+        )
     )
-    cells = integer_spine(one_row(fct_ratings), 7 * 24).select(
+    cells = integer_spine(one_row(agg_rating_hours), 7 * 24).select(
         (F.floor(F.col("N") / 24) + 1).cast("int").alias("DAY_OF_WEEK"),
         (F.col("N") % 24).cast("int").alias("HOUR_OF_DAY"),
     )
@@ -113,11 +128,19 @@ def activity_by_weekday_hour(fct_ratings: DataFrame) -> DataFrame:
 @model(
     Analysis(question="How does rating activity change month by month?"),
     tags=["analysis", "temporal"],
+    columns=[
+        column("MONTH_START", "DATE", nullable=False, key=True),
+        column("RATINGS_COUNT", "NUMBER(38,0)", nullable=False),
+        column("AVG_RATING", "FLOAT"),
+        column("ACTIVE_USERS", "NUMBER(38,0)", nullable=False),
+        column("NEW_USERS", "NUMBER(38,0)", nullable=False),
+        column("CUMULATIVE_RATINGS", "NUMBER(38,0)", nullable=False),
+    ],
 )
-def ratings_over_time(fct_ratings: DataFrame, mart_temporal_trends: DataFrame) -> DataFrame:
+def ratings_over_time(agg_user_ratings: DataFrame, mart_temporal_trends: DataFrame) -> DataFrame:
     """Every calendar month (UTC) from the first rating to the last: ratings, mean rating, active users,
     users rating for the first time (NEW_USERS) and the running total of ratings."""
-    bounds = global_stats(fct_ratings).select(
+    bounds = global_stats(agg_user_ratings).select(
         _month(F.col("FIRST_RATED_AT")).alias("FIRST_MONTH"),
         F.datediff("month", F.col("FIRST_RATED_AT"), F.col("LAST_RATED_AT")).alias("SPAN"),
     )
@@ -131,11 +154,8 @@ def ratings_over_time(fct_ratings: DataFrame, mart_temporal_trends: DataFrame) -
         F.col("AVG_RATING"),
         F.col("ACTIVE_USERS"),
     )
-    newcomers = (
-        fct_ratings.group_by("USER_ID")
-        .agg(F.min("RATED_AT").alias("FIRST_RATED_AT"))
-        .group_by(_month(F.col("FIRST_RATED_AT")).alias("MONTH_START"))
-        .agg(F.count(F.lit(1)).alias("NEW_USERS"))
+    newcomers = agg_user_ratings.group_by(_month(F.col("FIRST_RATED_AT")).alias("MONTH_START")).agg(
+        F.count(F.lit(1)).alias("NEW_USERS")
     )
     joined = months.join(trends, "MONTH_START", how="left").join(newcomers, "MONTH_START", how="left")
     count = F.coalesce(F.col("RATINGS_COUNT"), F.lit(0))
@@ -153,13 +173,22 @@ def ratings_over_time(fct_ratings: DataFrame, mart_temporal_trends: DataFrame) -
 @model(
     Analysis(question="Is there seasonality by month of the year?"),
     tags=["analysis", "temporal"],
+    columns=[
+        column("MONTH_OF_YEAR", "NUMBER(38,0)", nullable=False, key=True),
+        column("RATINGS_COUNT", "NUMBER(38,0)", nullable=False),
+        column("AVG_RATING", "FLOAT"),
+        column("SHARE_OF_RATINGS", "FLOAT", nullable=False),
+        column("MONTHS_OBSERVED", "NUMBER(38,0)", nullable=False),
+        column("MEAN_MONTHLY_COUNT", "FLOAT"),
+        column("SEASONAL_INDEX", "FLOAT"),
+    ],
 )
 def seasonality(ratings_over_time: DataFrame) -> DataFrame:
     """Months of the year 1..12: ratings, mean rating, share of all ratings, months observed and
     SEASONAL_INDEX = (mean count of that calendar month) / (mean count of all months)."""
     per_month = ratings_over_time.group_by(F.month(F.col("MONTH_START")).alias("MONTH_OF_YEAR")).agg(
         F.sum("RATINGS_COUNT").cast("bigint").alias("RATINGS_COUNT"),
-        F.sum(F.col("AVG_RATING") * F.col("RATINGS_COUNT")).alias("RATING_SUM"),
+        exact_sum(F.col("AVG_RATING") * F.col("RATINGS_COUNT")).alias("RATING_SUM"),
         F.count(F.lit(1)).alias("MONTHS_OBSERVED"),
     )
     calendar = integer_spine(one_row(ratings_over_time), 12, name="MONTH_OF_YEAR", start=1)
@@ -181,12 +210,19 @@ def seasonality(ratings_over_time: DataFrame) -> DataFrame:
 @model(
     Analysis(question="Is there seasonality by day of the week?"),
     tags=["analysis", "temporal"],
+    columns=[
+        column("DAY_OF_WEEK", "NUMBER(38,0)", nullable=False, key=True),
+        column("DAY_NAME", "VARCHAR", nullable=False),
+        column("RATINGS_COUNT", "NUMBER(38,0)", nullable=False),
+        column("AVG_RATING", "FLOAT"),
+        column("SHARE_OF_RATINGS", "FLOAT", nullable=False),
+    ],
 )
 def seasonality_weekday(activity_by_weekday_hour: DataFrame) -> DataFrame:
     """ISO weekdays 1..7: ratings, mean rating and share of all ratings (UTC)."""
     per_day = activity_by_weekday_hour.group_by("DAY_OF_WEEK", "DAY_NAME").agg(
         F.sum("RATINGS_COUNT").cast("bigint").alias("RATINGS_COUNT"),
-        F.sum(F.col("AVG_RATING") * F.col("RATINGS_COUNT")).alias("RATING_SUM"),
+        exact_sum(F.col("AVG_RATING") * F.col("RATINGS_COUNT")).alias("RATING_SUM"),
     )
     return per_day.select(
         F.col("DAY_OF_WEEK"),
@@ -202,10 +238,22 @@ def seasonality_weekday(activity_by_weekday_hour: DataFrame) -> DataFrame:
 @model(
     Analysis(question="Are there unusual spikes or drops in activity, and do they line up with releases?"),
     tags=["analysis", "temporal"],
+    columns=[
+        column("PERIOD_START", "DATE", nullable=False, key=True),
+        column("RATINGS_COUNT", "NUMBER(38,0)", nullable=False),
+        column("EXPECTED_COUNT", "FLOAT"),
+        column("BASELINE_STDDEV", "FLOAT"),
+        column("BASELINE_PERIODS", "NUMBER(38,0)", nullable=False),
+        column("Z_SCORE", "FLOAT"),
+        column("DIRECTION", "VARCHAR", nullable=False),
+        column("IS_ANOMALY", "BOOLEAN", nullable=False),
+        column("RELEASES", "VARCHAR"),
+        column("NEW_MOVIES_RATED", "NUMBER(38,0)", nullable=False),
+    ],
 )
 def activity_anomalies(
     ratings_over_time: DataFrame,
-    fct_ratings: DataFrame,
+    agg_movie_ratings: DataFrame,
     seed_movie_release_dates: DataFrame,
     dim_movies: DataFrame,
 ) -> DataFrame:
@@ -215,8 +263,8 @@ def activity_anomalies(
     scored = ratings_over_time.select(
         F.col("MONTH_START").alias("PERIOD_START"),
         F.col("RATINGS_COUNT"),
-        F.avg("RATINGS_COUNT").over(baseline).alias("EXPECTED_COUNT"),
-        F.stddev_samp("RATINGS_COUNT").over(baseline).alias("BASELINE_STDDEV"),
+        F.avg("RATINGS_COUNT").over(baseline).cast("double").alias("EXPECTED_COUNT"),
+        F.stddev_samp("RATINGS_COUNT").over(baseline).cast("double").alias("BASELINE_STDDEV"),
         F.count("RATINGS_COUNT").over(baseline).alias("BASELINE_PERIODS"),
     )
     z_score = F.iff(
@@ -239,11 +287,8 @@ def activity_anomalies(
             .alias("RELEASES")
         )
     )
-    debuts = (
-        fct_ratings.group_by("MOVIE_ID")
-        .agg(F.min("RATED_AT").alias("FIRST_RATED_AT"))
-        .group_by(_month(F.col("FIRST_RATED_AT")).alias("PERIOD_START"))
-        .agg(F.count(F.lit(1)).alias("NEW_MOVIES_RATED"))
+    debuts = agg_movie_ratings.group_by(_month(F.col("FIRST_RATED_AT")).alias("PERIOD_START")).agg(
+        F.count(F.lit(1)).alias("NEW_MOVIES_RATED")
     )
     joined = scored.join(releases, "PERIOD_START", how="left").join(debuts, "PERIOD_START", how="left")
     return joined.select(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from snowflake.snowpark import DataFrame, Window
-from snowflake.snowpark import functions as F
+from typing import TYPE_CHECKING
 
-from netflix_elt.declare import model
+from netflix_elt.declare import column, model
 from netflix_elt.kinds import Analysis
-from netflix_elt.pipeline.analyses._common import Parameter, global_stats, ratio, union_all
+from netflix_elt.pipeline.analyses._common import WEEKLY, Parameter, global_stats, ratio, union_all
+from netflix_elt.pipeline.exact import exact_mean, exact_stddev
+from netflix_elt.snowpark import F, Window
+
+if TYPE_CHECKING:
+    from snowflake.snowpark import DataFrame
 
 # Users and movies need at least this many ratings before their consistency is judged.
 CONSISTENCY_MIN_RATINGS = 20
@@ -49,6 +53,16 @@ def parameters() -> tuple[Parameter, ...]:
 @model(
     Analysis(question="Who are the most active users?"),
     tags=["analysis", "users"],
+    columns=[
+        column("USER_ID", "NUMBER(38,0)", nullable=False, key=True),
+        column("RATINGS_COUNT", "NUMBER(38,0)", nullable=False),
+        column("TAGS_COUNT", "NUMBER(38,0)", nullable=False),
+        column("ACTIVITY_RANK", "NUMBER(38,0)", nullable=False),
+        column("FIRST_ACTIVITY_AT", "TIMESTAMP_NTZ", nullable=False),
+        column("LAST_ACTIVITY_AT", "TIMESTAMP_NTZ", nullable=False),
+        column("AVG_RATING", "FLOAT"),
+        column("FAVORITE_GENRE", "VARCHAR"),
+    ],
 )
 def user_activity(mart_user_behavior: DataFrame) -> DataFrame:
     """Every user with ratings and tags counts, first/last activity (ratings or tags, UTC), average
@@ -70,7 +84,7 @@ def _flag_outliers(entities: DataFrame) -> DataFrame:
     """Add BIAS_Z (MEAN_BIAS standardised within the entity type) and IS_OUTLIER."""
     by_type = Window.partition_by("ENTITY_TYPE")
     bias_z = ratio(
-        F.col("MEAN_BIAS") - F.avg("MEAN_BIAS").over(by_type), F.stddev_samp("MEAN_BIAS").over(by_type)
+        F.col("MEAN_BIAS") - exact_mean("MEAN_BIAS", over=by_type), exact_stddev("MEAN_BIAS", over=by_type)
     )
     scored = entities.with_column("BIAS_Z", bias_z)
     return scored.with_column("IS_OUTLIER", F.coalesce(F.abs(F.col("BIAS_Z")) >= OUTLIER_Z, F.lit(False)))
@@ -79,8 +93,22 @@ def _flag_outliers(entities: DataFrame) -> DataFrame:
 @model(
     Analysis(question="Which users and movies rate or are rated out of line with everyone else?"),
     tags=["analysis", "users"],
+    columns=[
+        column("ENTITY_TYPE", "VARCHAR", nullable=False, key=True),
+        column("ENTITY_ID", "NUMBER(38,0)", nullable=False, key=True),
+        column("ENTITY_NAME", "VARCHAR"),
+        column("RATINGS_COUNT", "NUMBER(38,0)", nullable=False),
+        column("AVG_RATING", "FLOAT", nullable=False),
+        column("STDDEV_RATING", "FLOAT"),
+        column("MEAN_BIAS", "FLOAT", nullable=False),
+        column("BIAS_Z", "FLOAT"),
+        column("IS_OUTLIER", "BOOLEAN", nullable=False),
+    ],
+    cron=WEEKLY,
 )
-def rating_consistency(fct_ratings: DataFrame, mart_content_metrics: DataFrame) -> DataFrame:
+def rating_consistency(
+    fct_ratings: DataFrame, mart_content_metrics: DataFrame, agg_user_ratings: DataFrame
+) -> DataFrame:
     """Users and movies with at least CONSISTENCY_MIN_RATINGS ratings: count, mean, spread, MEAN_BIAS
     (users: how far above each movie's mean they rate on average; movies: mean minus global mean)
     and IS_OUTLIER (|BIAS_Z| >= OUTLIER_Z within the entity type)."""
@@ -91,8 +119,8 @@ def rating_consistency(fct_ratings: DataFrame, mart_content_metrics: DataFrame) 
         .agg(
             F.count(F.lit(1)).alias("RATINGS_COUNT"),
             F.avg("RATING").alias("AVG_RATING"),
-            F.stddev_samp("RATING").alias("STDDEV_RATING"),
-            F.avg(F.col("RATING") - F.col("MOVIE_MEAN")).alias("MEAN_BIAS"),
+            exact_stddev("RATING").alias("STDDEV_RATING"),
+            exact_mean(F.col("RATING") - F.col("MOVIE_MEAN")).alias("MEAN_BIAS"),
         )
         .filter(F.col("RATINGS_COUNT") >= CONSISTENCY_MIN_RATINGS)
         .select(
@@ -107,7 +135,7 @@ def rating_consistency(fct_ratings: DataFrame, mart_content_metrics: DataFrame) 
     )
     movies = (
         mart_content_metrics.filter(F.col("RATINGS_COUNT") >= CONSISTENCY_MIN_RATINGS)
-        .cross_join(global_stats(fct_ratings).select("GLOBAL_AVG_RATING"))
+        .cross_join(global_stats(agg_user_ratings).select("GLOBAL_AVG_RATING"))
         .select(
             F.lit("movie").alias("ENTITY_TYPE"),
             F.col("MOVIE_ID").alias("ENTITY_ID"),

@@ -14,3 +14,15 @@ from datetime import datetime
 def epoch(moment: datetime) -> int:
     """Unix seconds of a naive UTC datetime."""
     return calendar.timegm(moment.timetuple())
+
+
+def raw_rating(user: int, movie: int, rating: float, at: datetime, loaded: datetime, line: int) -> dict:
+    """A RAW_RATINGS row: rated at ``at``, loaded at ``loaded`` from line ``line`` of its file."""
+    return {
+        "USER_ID": user,
+        "MOVIE_ID": movie,
+        "RATING": rating,
+        "EPOCH_SECONDS": epoch(at),
+        "_LOADED_AT": loaded,
+        "_FILE_ROW_NUMBER": line,
+    }

@@ -69,10 +69,22 @@ dim_users_tests = [
         "dim_users",
         name="dim_users_from_ratings_and_tags",
         given={
-            "fct_ratings": [
-                {"USER_ID": 1, "MOVIE_ID": 10, "RATING": 4.0, "RATED_AT": datetime(2023, 3, 1)},
-                {"USER_ID": 1, "MOVIE_ID": 20, "RATING": 2.0, "RATED_AT": datetime(2023, 5, 1)},
-                {"USER_ID": 3, "MOVIE_ID": 10, "RATING": 5.0, "RATED_AT": datetime(2023, 4, 1)},
+            # the per-user partials of the ratings (user 1: two ratings, user 3: one)
+            "agg_user_ratings": [
+                {
+                    "USER_ID": 1,
+                    "RATINGS_COUNT": 2,
+                    "RATING_SUM": 6.0,
+                    "FIRST_RATED_AT": datetime(2023, 3, 1),
+                    "LAST_RATED_AT": datetime(2023, 5, 1),
+                },
+                {
+                    "USER_ID": 3,
+                    "RATINGS_COUNT": 1,
+                    "RATING_SUM": 5.0,
+                    "FIRST_RATED_AT": datetime(2023, 4, 1),
+                    "LAST_RATED_AT": datetime(2023, 4, 1),
+                },
             ],
             "src_tags": [
                 # user 1 tags before their first rating; user 2 only tags

@@ -1,4 +1,5 @@
-"""Unit tests of the marts: per-movie metrics, monthly trends, release info and the favourite genre."""
+"""Unit tests of the marts: per-movie metrics, monthly trends, release info and the favourite genre, each
+from the partials it reads (``partials.py`` tests those from ratings)."""
 
 from __future__ import annotations
 
@@ -12,18 +13,43 @@ def _rating(user: int, movie: int, rating: float, at: datetime = datetime(2023, 
     return {"USER_ID": user, "MOVIE_ID": movie, "RATING": rating, "RATED_AT": at}
 
 
+def _movie_partial(movie: int, ratings: list[float]) -> dict:
+    """AGG_MOVIE_RATINGS' row for a movie with these ratings."""
+    return {
+        "MOVIE_ID": movie,
+        "RATINGS_COUNT": len(ratings),
+        "RATING_SUM": sum(ratings),
+        "RATING_SQUARES": sum(r * r for r in ratings),
+        "LOW_RATINGS": sum(1 for r in ratings if r <= 2.0),
+        "HIGH_RATINGS": sum(1 for r in ratings if r >= 4.0),
+        "FIRST_RATED_AT": datetime(2023, 1, 1),
+    }
+
+
+def _genre_partial(user: int, genre: str, count: int, total: float) -> dict:
+    return {"USER_ID": user, "GENRE": genre, "RATINGS_COUNT": count, "RATING_SUM": total}
+
+
+def _user_partial(user: int, count: int, total: float) -> dict:
+    return {
+        "USER_ID": user,
+        "RATINGS_COUNT": count,
+        "RATING_SUM": total,
+        "FIRST_RATED_AT": FIRST,
+        "LAST_RATED_AT": LAST,
+    }
+
+
 mart_content_metrics_tests = [
     unit_test(
         "mart_content_metrics",
         name="mart_content_metrics_per_rated_movie",
         given={
-            "fct_ratings": [
-                _rating(1, 10, 1.0),
-                _rating(2, 10, 2.0),
-                _rating(3, 10, 4.0),
-                _rating(4, 10, 5.0),
-                _rating(1, 20, 3.5),
-                _rating(2, 30, 4.5),  # a movie DIM_MOVIES does not know: kept, without a title
+            # the partials of ratings 1, 2, 4, 5 of movie 10; 3.5 of movie 20; 4.5 of movie 30
+            "agg_movie_ratings": [
+                _movie_partial(10, [1.0, 2.0, 4.0, 5.0]),
+                _movie_partial(20, [3.5]),
+                _movie_partial(30, [4.5]),  # a movie DIM_MOVIES does not know: kept, without a title
             ],
             "dim_movies": [
                 {"MOVIE_ID": 10, "TITLE": "Heat", "RELEASE_YEAR": 1995},
@@ -75,11 +101,12 @@ mart_temporal_trends_tests = [
         "mart_temporal_trends",
         name="mart_temporal_trends_per_utc_month",
         given={
-            "fct_ratings": [
-                _rating(1, 10, 4.0, datetime(2023, 1, 1, 0, 0)),
-                _rating(1, 20, 2.0, datetime(2023, 1, 31, 23, 59, 59)),
-                _rating(2, 10, 3.0, datetime(2023, 1, 15)),
-                _rating(2, 20, 5.0, datetime(2023, 3, 1)),  # February has no rating: no row
+            # per (month, user): January has users 1 (4.0 and 2.0) and 2 (3.0); March user 2 (5.0);
+            # February has no rating: no row
+            "agg_monthly_user_ratings": [
+                {"MONTH_START": datetime(2023, 1, 1), "USER_ID": 1, "RATINGS_COUNT": 2, "RATING_SUM": 6.0},
+                {"MONTH_START": datetime(2023, 1, 1), "USER_ID": 2, "RATINGS_COUNT": 1, "RATING_SUM": 3.0},
+                {"MONTH_START": datetime(2023, 3, 1), "USER_ID": 2, "RATINGS_COUNT": 1, "RATING_SUM": 5.0},
             ]
         },
         expect=[
@@ -105,7 +132,6 @@ mart_movie_releases_tests = [
     ),
 ]
 
-GENRES_OF = {1: "Comedy", 2: "Comedy", 3: "Drama", 4: "Drama", 5: "Action", 6: "Drama", 7: "Comedy"}
 FIRST, LAST = datetime(2023, 1, 1), datetime(2023, 6, 1)
 
 
@@ -124,23 +150,23 @@ mart_user_behavior_tests = [
         "mart_user_behavior",
         name="mart_user_behavior_favourite_genre_tie_break",
         given={
-            "fct_ratings": [
+            "agg_user_genre_ratings": [
                 # user 1: Comedy and Drama twice each; Comedy has the higher average -> Comedy
-                _rating(1, 1, 4.0),
-                _rating(1, 2, 4.0),
-                _rating(1, 3, 3.0),
-                _rating(1, 4, 3.0),
+                _genre_partial(1, "Comedy", 2, 8.0),
+                _genre_partial(1, "Drama", 2, 6.0),
                 # user 2: Action and Comedy once each at the same rating -> by name: Action
-                _rating(2, 5, 4.0),
-                _rating(2, 1, 4.0),
+                _genre_partial(2, "Action", 1, 4.0),
+                _genre_partial(2, "Comedy", 1, 4.0),
                 # user 3: Drama three times (low), Comedy once (high) -> the count decides: Drama
-                _rating(3, 3, 2.0),
-                _rating(3, 4, 2.0),
-                _rating(3, 6, 2.0),
-                _rating(3, 7, 5.0),
+                _genre_partial(3, "Drama", 3, 6.0),
+                _genre_partial(3, "Comedy", 1, 5.0),
+            ],
+            "agg_user_ratings": [
+                _user_partial(1, 4, 14.0),
+                _user_partial(2, 2, 8.0),
+                _user_partial(3, 4, 11.0),
             ],
             "dim_users": [_user(1, 4, 0), _user(2, 2, 1), _user(3, 4, 0), _user(4, 0, 3)],  # 4 only tags
-            "dim_movie_genres": [{"MOVIE_ID": m, "GENRE": g} for m, g in GENRES_OF.items()],
         },
         expect=[
             {

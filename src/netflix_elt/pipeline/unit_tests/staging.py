@@ -4,22 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from netflix_elt.pipeline.unit_tests import epoch
+from netflix_elt.pipeline.unit_tests import epoch, raw_rating
 from netflix_elt.quality.unit import unit_test
 
 BATCH_1 = datetime(2024, 1, 1, 6)  # _LOADED_AT of the first load
 BATCH_2 = datetime(2024, 1, 2, 6)  # and of the next day's load
-
-
-def _rating(user: int, movie: int, rating: float, at: datetime, loaded: datetime, line: int) -> dict:
-    return {
-        "USER_ID": user,
-        "MOVIE_ID": movie,
-        "RATING": rating,
-        "EPOCH_SECONDS": epoch(at),
-        "_LOADED_AT": loaded,
-        "_FILE_ROW_NUMBER": line,
-    }
 
 
 def _tag(user: int, movie: int, tag: str, at: datetime, loaded: datetime, line: int) -> dict:
@@ -39,13 +28,13 @@ src_ratings_tests = [
         name="src_ratings_newest_rating_wins_across_batches",
         given={
             "raw_ratings": [
-                _rating(1, 10, 3.0, datetime(2023, 5, 1, 12), BATCH_1, 2),
-                _rating(1, 10, 4.5, datetime(2023, 12, 31, 20), BATCH_2, 2),  # re-rated: newer wins
-                _rating(1, 20, 2.0, datetime(2023, 5, 2, 8), BATCH_1, 3),  # rated once: kept
-                _rating(2, 10, 5.0, datetime(2023, 12, 30, 9), BATCH_1, 4),
-                _rating(2, 10, 1.0, datetime(2023, 6, 1, 9), BATCH_2, 3),  # a late, older rating loses
-                _rating(3, 30, 2.5, datetime(2023, 7, 1), BATCH_1, 5),
-                _rating(3, 30, 3.5, datetime(2023, 7, 1), BATCH_2, 4),  # same second: newer load wins
+                raw_rating(1, 10, 3.0, datetime(2023, 5, 1, 12), BATCH_1, 2),
+                raw_rating(1, 10, 4.5, datetime(2023, 12, 31, 20), BATCH_2, 2),  # re-rated: newer wins
+                raw_rating(1, 20, 2.0, datetime(2023, 5, 2, 8), BATCH_1, 3),  # rated once: kept
+                raw_rating(2, 10, 5.0, datetime(2023, 12, 30, 9), BATCH_1, 4),
+                raw_rating(2, 10, 1.0, datetime(2023, 6, 1, 9), BATCH_2, 3),  # a late, older rating loses
+                raw_rating(3, 30, 2.5, datetime(2023, 7, 1), BATCH_1, 5),
+                raw_rating(3, 30, 3.5, datetime(2023, 7, 1), BATCH_2, 4),  # same second: newer load wins
             ]
         },
         expect=[

@@ -131,7 +131,7 @@ def table_columns(
 ) -> list[Column]:
     """Columns for a table of ``rows``: ``known`` columns first (their types unless overridden), then
     the other columns of the rows or of ``types``, typed by ``types`` or by their values."""
-    columns = [Column(c.name, types.get(c.name, c.type)) for c in known]
+    columns = [Column(c.name, types.get(c.name, c.type), c.nullable) for c in known]
     seen = {c.name for c in columns}
     for name in [*column_names(rows), *types]:
         if name not in seen:
@@ -144,8 +144,9 @@ def table_columns(
 
 
 def write_table(engine: Engine, table: str, columns: Sequence[Column], rows: list[dict[str, Any]]) -> None:
-    """(Re)create ``table`` with ``columns`` and insert ``rows`` (columns a row lacks are NULL)."""
-    definitions = ", ".join(f"{c.name} {c.type}" for c in columns)
+    """(Re)create ``table`` with ``columns`` (NOT NULL where not nullable) and insert ``rows`` (columns a
+    row lacks are NULL)."""
+    definitions = ", ".join(f"{c.name} {c.type}{'' if c.nullable else ' NOT NULL'}" for c in columns)
     engine.execute(f"CREATE OR REPLACE TABLE {table} ({definitions})")
     names = [c.name for c in columns]
     for start in range(0, len(rows), ROWS_PER_INSERT):

@@ -145,9 +145,13 @@ class ModelUnitTest:
                 continue
             original = self.registry[name]
             if name in given:
+                # A source keeps its loaded_at, so a model reading its new rows (changes_of) can.
+                loaded_at = (
+                    getattr(original.kind, "loaded_at", None) if original.kind_name == "source" else None
+                )
                 specs[name] = ModelSpec(
                     name=name,
-                    kind=Source(),
+                    kind=Source(loaded_at=loaded_at),
                     func=None,
                     depends_on=(),
                     layer=original.layer,
@@ -185,7 +189,11 @@ class ModelUnitTest:
                 write_table(engine, project.relation(name), columns, data)
             if number == 0 and case.existing is not None:
                 self._write_existing(project, spec, target, moment)
-            run = project.execute("build", select=[spec.name], run_started_at=moment, vars=dict(case.vars))
+            # The stand-ins are built too, so the model sees their data versions (and new rows).
+            stand_ins = [n for n in project.registry.names if project.registry[n].kind_name == "source"]
+            run = project.execute(
+                "build", select=[*stand_ins, spec.name], run_started_at=moment, vars=dict(case.vars)
+            )
             result = run.by_name().get(spec.name)
             if result is None or not result.passed:
                 message = result.message if result is not None else "it was not run"
@@ -194,11 +202,15 @@ class ModelUnitTest:
         return rows, [c.name for c in engine.columns(target)]
 
     def _write_existing(self, project: Project, spec: ModelSpec, target: str, moment: datetime) -> None:
-        """The target's rows before the first run, typed like the model's output (plus snapshot columns)."""
+        """The target's rows before the first run, in the table a build would have left: its contract's
+        columns (with NOT NULL), else typed like the model's output (plus snapshot columns)."""
         data = records(self.case.existing, f"existing rows of {spec.name.lower()}")
-        known = output_columns(project, spec, moment, dict(self.case.vars))
-        if spec.kind_name == "snapshot":
-            known += [Column(name, kind) for name, kind in SNAPSHOT_META_TYPES.items()]
+        if spec.contract is not None:
+            known = [Column(c.name, c.type, c.nullable) for c in spec.contract.columns]
+        else:
+            known = output_columns(project, spec, moment, dict(self.case.vars))
+            if spec.kind_name == "snapshot":
+                known += [Column(name, kind) for name, kind in SNAPSHOT_META_TYPES.items()]
         columns = table_columns(data, self.case.types.get(spec.name, {}), spec.name, known)
         write_table(project.engine, target, columns, data)
 

@@ -40,6 +40,7 @@ def spec_for(number: int) -> SectionSpec:
 def build_section(spec: SectionSpec, data: ReportData) -> Section:
     """Build one section, or explain why it cannot be built."""
     section = Section(spec, row_counts={t: data.row_counts.get(t, 0) for t in spec.tables if data.has(t)})
+    section.ages = {t: data.answer_ages[t] for t in spec.tables if t in data.answer_ages}
     section.missing = [t for t in spec.tables if not data.has(t)]
     if section.missing:
         return section

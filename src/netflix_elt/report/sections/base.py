@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from netflix_elt.report.data import ReportData
+    from netflix_elt.report.data import AnswerAge, ReportData
 
 GROUPS = ("User behaviour", "Content", "Recommendation prep", "Temporal", "Operations", "Business")
 
@@ -84,6 +84,7 @@ class Section:
     problem: str | None = None
     method: list[dict[str, Any]] = field(default_factory=list)
     row_counts: dict[str, int] = field(default_factory=dict)
+    ages: dict[str, AnswerAge] = field(default_factory=dict)  # per table: when it was computed
 
     @property
     def built(self) -> bool:

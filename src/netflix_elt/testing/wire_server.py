@@ -1,0 +1,307 @@
+"""The wire-tier Snowflake emulator: fakesnow's HTTP server plus the rewrites of ``rewrites.py``.
+
+    python -m netflix_elt.testing.wire_server --port PORT [--host 127.0.0.1] [--db-path DIR]
+
+The real snowflake-connector (and so Snowpark, GX's snowflake-sqlalchemy route and the project's
+``snowflake`` engine) talks to it over HTTP exactly as to Snowflake. fakesnow's own Starlette routes
+serve every request; the query route is wrapped so that each statement first goes through
+:func:`netflix_elt.testing.rewrites.rewrite`, and the logout route so that the session's temporary
+tables are dropped. When ready it prints the ``connections.toml`` entry to use; it logs every rewrite
+it applies, serves counts at ``GET /wire/status`` and logs them again at shutdown (Ctrl-C / SIGTERM).
+``--db-path`` keeps the DuckDB files of each database in DIR; without it everything is in memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import json
+import logging
+import shutil
+import signal
+import socket
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from netflix_elt.testing.rewrites import REWRITES, WireSession, install_macros, rewrite
+
+logger = logging.getLogger("netflix_elt.wire_server")
+CONNECTION_NAME = "netflix_elt"
+_LOGGED_SQL_CHARS = 200
+
+
+class WireServer:
+    """fakesnow's routes with the rewrites in front; ``app`` is the Starlette application."""
+
+    def __init__(self, db_path: Path | None = None, statement_log: Path | None = None) -> None:
+        from netflix_elt.engine import fakesnow_compat
+
+        # The embedded engine's no-silent-drift translation, so the wire tier answers as it does (and
+        # refuses what it refuses); it must be in place before any database is created or attached.
+        fakesnow_compat.refuse_lossy_translation()
+        fakesnow_compat.remove_stage_directory_at_exit()
+        install_macros()
+        import fakesnow.server as fakesnow_server
+        from fakesnow.instance import FakeSnow
+        from starlette.applications import Starlette
+        from starlette.routing import Route
+
+        self._fakesnow = fakesnow_server
+        if db_path is not None:
+            db_path.mkdir(parents=True, exist_ok=True)
+            # every login shares this instance (fakesnow's own default is one in memory)
+            fakesnow_server.shared_fs = FakeSnow(db_path=db_path)
+        self.db_path = db_path
+        self._statement_log = statement_log.open("a", encoding="utf-8") if statement_log else None
+        self._sessions: dict[str, WireSession] = {}
+        self._lock = threading.Lock()
+        self.statements = 0
+        self.untouched = 0
+        self.applied: Counter[str] = Counter()
+        overrides = {
+            "/queries/v1/query-request": Route("/queries/v1/query-request", self._query, methods=["POST"]),
+            "/session": Route("/session", self._session, methods=["POST"]),
+        }
+        routes = [overrides.get(route.path, route) for route in fakesnow_server.routes]
+        routes.append(Route("/wire/status", self._status, methods=["GET"]))
+        self.app = Starlette(routes=routes)
+
+    # -- accounting -------------------------------------------------------------------------------
+    def status(self) -> dict[str, Any]:
+        with self._lock:
+            return {
+                "statements": self.statements,
+                "untouched": self.untouched,
+                "rewritten": dict(self.applied),
+                "rewrites": [r.name for r in REWRITES],
+                "sessions": len(self._sessions),
+            }
+
+    def summary(self) -> str:
+        status = self.status()
+        applied = (
+            ", ".join(f"{name} {count}" for name, count in sorted(status["rewritten"].items())) or "none"
+        )
+        return (
+            f"{status['statements']} statements, {status['untouched']} needed no rewrite; "
+            f"rewrites applied: {applied}"
+        )
+
+    # -- routes -----------------------------------------------------------------------------------
+    async def _query(self, request: Any) -> Any:
+        from starlette.concurrency import run_in_threadpool
+
+        token = _token(request)
+        connection = self._fakesnow.sessions.get(token) if token else None
+        if connection is None:
+            return await self._fakesnow.query_request(request)  # fakesnow answers "login again"
+        clock = time.perf_counter()
+        body = await request.body()
+        compressed = request.headers.get("Content-Encoding") == "gzip"
+        payload = json.loads(gzip.decompress(body) if compressed else body)
+        sql = payload.get("sqlText", "")
+        session = self._session_of(token, connection)
+        try:
+            statement, applied = await run_in_threadpool(rewrite, sql, session)
+        except Exception as exc:
+            self._record(sql, ["refused"], clock)
+            return _error_response(exc, sql)
+        if not applied:
+            response = await self._fakesnow.query_request(_with_body(request, body))
+        else:
+            logger.info("rewrite %s: %s", " + ".join(applied), _short(sql))
+            payload["sqlText"] = statement
+            encoded = json.dumps(payload).encode()
+            response = await self._fakesnow.query_request(
+                _with_body(request, gzip.compress(encoded) if compressed else encoded)
+            )
+        self._record(sql, applied, clock)
+        return response
+
+    def _record(self, sql: str, applied: list[str], clock: float) -> None:
+        milliseconds = round((time.perf_counter() - clock) * 1000, 1)
+        logger.debug("statement (%s ms): %s", milliseconds, _short(sql))
+        with self._lock:
+            self.statements += 1
+            self.untouched += not applied
+            self.applied.update(name for name in applied if name != "refused")
+            if self._statement_log is not None:
+                entry = {"sql": sql, "rewrites": applied, "ms": milliseconds}
+                self._statement_log.write(json.dumps(entry) + "\n")
+                self._statement_log.flush()
+
+    async def _session(self, request: Any) -> Any:
+        if request.query_params.get("delete"):
+            token = _token(request)
+            with self._lock:
+                session = self._sessions.pop(token, None) if token else None
+            if session is not None:
+                self._end(session)
+        return await self._fakesnow.session(request)
+
+    async def _status(self, request: Any) -> Any:
+        from starlette.responses import JSONResponse
+
+        return JSONResponse(self.status())
+
+    def _session_of(self, token: str, connection: Any) -> WireSession:
+        with self._lock:
+            session = self._sessions.get(token)
+            if session is None or session.connection is not connection:
+                session = self._sessions[token] = WireSession(connection)
+            return session
+
+    def _end(self, session: WireSession) -> None:
+        for table in session.end():
+            logger.info("session end: dropped temporary table %s", table)
+
+    def shutdown(self) -> None:
+        """End the sessions still open (dropping their temporary tables) and release the files."""
+        with self._lock:
+            sessions, self._sessions = list(self._sessions.values()), {}
+        for session in sessions:
+            self._end(session)
+        if self.db_path is not None:
+            with contextlib.suppress(Exception):
+                self._fakesnow.shared_fs.duck_conn.close()
+        if self._statement_log is not None:
+            self._statement_log.close()
+        from fakesnow.transforms import stage
+
+        shutil.rmtree(stage.LOCAL_BUCKET_PATH, ignore_errors=True)  # the staged files of every PUT
+
+
+def _token(request: Any) -> str | None:
+    header = request.headers.get("Authorization") or ""
+    prefix = 'Snowflake Token="'
+    return header[len(prefix) : -1] if header.startswith(prefix) else None
+
+
+def _with_body(request: Any, body: bytes) -> Any:
+    """A new Request on the same connection whose body is ``body``."""
+    from starlette.requests import Request
+
+    sent = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return Request(request.scope, receive)
+
+
+def _error_response(exc: Exception, sql: str) -> Any:
+    """A failed statement in the shape fakesnow (and Snowflake) answer one."""
+    import snowflake.connector.errors
+    from starlette.responses import JSONResponse
+
+    if not isinstance(exc, snowflake.connector.errors.Error):
+        logger.exception("rewrite failed on: %s", _short(sql))
+        return JSONResponse(
+            {"data": None, "code": "261000", "message": f"wire server: {exc}", "success": False},
+            status_code=500,
+        )
+    logger.info("rewrite refused: %s (%s)", _short(sql), exc.msg)
+    code = f"{exc.errno:06d}"
+    return JSONResponse(
+        {
+            "data": {"errorCode": code, "sqlState": exc.sqlstate},
+            "code": code,
+            "message": exc.msg,
+            "success": False,
+        }
+    )
+
+
+def _short(sql: str) -> str:
+    flat = " ".join(sql.split())
+    return flat if len(flat) <= _LOGGED_SQL_CHARS else flat[: _LOGGED_SQL_CHARS - 3] + "..."
+
+
+def connection_entry(host: str, port: int, name: str = CONNECTION_NAME) -> str:
+    """The ``connections.toml`` table that points the connector at this server."""
+    return (
+        f"[{name}]\n"
+        'account = "netflixelt-wire"\n'
+        'user = "wire"\n'
+        'password = "wire"\n'
+        f'host = "{host}"\n'
+        f"port = {port}\n"
+        'protocol = "http"\n'
+    )
+
+
+def serve(
+    host: str,
+    port: int,
+    db_path: Path | None,
+    connection_name: str = CONNECTION_NAME,
+    statement_log: Path | None = None,
+) -> None:
+    """Run until SIGINT or SIGTERM; print the connection entry once the server accepts connections."""
+    import uvicorn
+
+    server = WireServer(db_path, statement_log)
+    logging.getLogger("fakesnow.server").handlers = []  # fakesnow borrows uvicorn's; log once, via the root
+    # proto IPPROTO_TCP: asyncio sets TCP_NODELAY only on such sockets; without it Nagle's algorithm
+    # and the client's delayed ACK add ~40 ms to every statement.
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((host, port))
+    bound_port = listener.getsockname()[1]
+    uv = uvicorn.Server(uvicorn.Config(server.app, log_level="warning", access_log=False))
+    thread = threading.Thread(target=uv.run, kwargs={"sockets": [listener]}, name="wire-server", daemon=True)
+
+    def stop(*_: object) -> None:
+        uv.should_exit = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    thread.start()
+    while thread.is_alive() and not uv.started:
+        thread.join(0.05)
+    if not uv.started:
+        raise SystemExit("wire server: uvicorn did not start")
+    print(
+        f"wire server ready on http://{host}:{bound_port} (rewrites: {', '.join(r.name for r in REWRITES)})\n"
+        f"# put this in $SNOWFLAKE_HOME/connections.toml (chmod 600) and set "
+        f'connection_name = "{connection_name}" in the profile\'s [snowflake] table:\n'
+        f"{connection_entry(host, bound_port, connection_name)}",
+        flush=True,
+    )
+    while thread.is_alive():
+        thread.join(0.2)
+    server.shutdown()
+    logger.info("wire server stopped: %s", server.summary())
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m netflix_elt.testing.wire_server",
+        description="fakesnow's Snowflake HTTP server with the netflix-elt statement rewrites",
+    )
+    parser.add_argument("--port", type=int, required=True, help="TCP port (0 picks a free one)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--db-path", type=Path, help="keep the DuckDB files here (default: in memory)")
+    parser.add_argument("--connection-name", default=CONNECTION_NAME, help="name of the printed entry")
+    parser.add_argument("--verbose", action="store_true", help="log every statement, not only the rewrites")
+    parser.add_argument(
+        "--statement-log", type=Path, help="append every statement as received (JSON lines) to this file"
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logger.setLevel(logging.DEBUG if args.verbose else logging.INFO)
+    serve(args.host, args.port, args.db_path, args.connection_name, args.statement_log)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+"""Model fingerprints (``state:modified``) follow what the code does: comments, docstrings and formatting
+do not count; the helpers, constants and classes a model uses from its own package do, transitively.
+
+Each case writes a tiny real package (a models module and a helpers module) under a fresh name, imports
+it and compares the fingerprint of a model with the one of the unedited package.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import textwrap
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from netflix_elt.declare import spec_of
+
+HELPERS = '''
+"""Helpers of the tiny project."""
+import math
+
+FACTOR = 2
+OFFSET = 1
+
+
+def scale(df, factor=FACTOR):
+    """Keep the rows above the factor."""
+    return df.filter(df["N"] > factor)
+
+
+def unrelated():
+    return OFFSET
+
+
+def ping(n):
+    return pong(n - 1) if n > 0 else math.floor(0.5)
+
+
+def pong(n):
+    return ping(n)
+
+
+class Window:
+    SIZE = 3
+
+    def size(self):
+        return self.SIZE
+'''
+
+MODELS = '''
+"""Models of the tiny project."""
+from netflix_elt import Table, model
+
+from {package} import helpers
+from {package}.helpers import Window, ping, scale
+
+LIMIT = 10
+
+
+@model(Table())
+def numbers(raw):
+    """The small numbers."""
+    # keep the rows above the factor, then the first few
+    return scale(raw).limit(LIMIT)
+
+
+@model(Table())
+def nested(raw):
+    def inner(df):
+        return df.limit(helpers.FACTOR)
+
+    pick = lambda df: inner(df)  # noqa: E731
+    return pick(raw)
+
+
+@model(Table())
+def cyclic(raw):
+    return raw.limit(ping(3) + Window().size())
+'''
+
+Edit = Callable[[str], str]
+
+
+@pytest.fixture
+def fingerprint(tmp_path: Path) -> Iterator[Callable[..., str]]:
+    """``fingerprint(model, models=edit, helpers=edit)``: the model's fingerprint in a fresh copy of the
+    tiny package, with its files edited first."""
+    created: list[str] = []
+    sys.path.insert(0, str(tmp_path))
+
+    def make(name: str, models: Edit = str, helpers: Edit = str) -> str:
+        package = f"fp_{uuid.uuid4().hex[:10]}"
+        folder = tmp_path / package
+        folder.mkdir()
+        (folder / "__init__.py").write_text("", encoding="utf-8")
+        (folder / "helpers.py").write_text(helpers(textwrap.dedent(HELPERS)), encoding="utf-8")
+        (folder / "models.py").write_text(models(MODELS.format(package=package)), encoding="utf-8")
+        created.append(package)
+        module = importlib.import_module(f"{package}.models")
+        spec = spec_of(getattr(module, name))
+        assert spec is not None
+        return spec.fingerprint()
+
+    yield make
+    sys.path.remove(str(tmp_path))
+    for package in created:
+        for module in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+            del sys.modules[module]
+
+
+def replace(old: str, new: str) -> Edit:
+    def edit(text: str) -> str:
+        assert old in text, old
+        return text.replace(old, new)
+
+    return edit
+
+
+def test_same_code_in_another_package_has_the_same_fingerprint(fingerprint) -> None:
+    assert fingerprint("numbers") == fingerprint("numbers")
+    assert fingerprint("numbers") != fingerprint("nested")
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        replace("    # keep the rows above the factor, then the first few\n", ""),
+        replace('"""The small numbers."""', '"""Numbers below ten, said differently."""'),
+        replace("return scale(raw).limit(LIMIT)", "return scale(\n        raw\n    ).limit( LIMIT )  # tidy"),
+        replace('"""Models of the tiny project."""', '"""Another module docstring."""\n# a comment\n'),
+    ],
+    ids=["comment", "docstring", "formatting", "module-docstring"],
+)
+def test_comments_docstrings_and_formatting_keep_the_fingerprint(fingerprint, edit: Edit) -> None:
+    assert fingerprint("numbers", models=edit) == fingerprint("numbers")
+
+
+@pytest.mark.parametrize(
+    ("name", "models", "helpers"),
+    [
+        (
+            "numbers",
+            str,
+            replace('return df.filter(df["N"] > factor)', 'return df.filter(df["N"] >= factor)'),
+        ),
+        ("numbers", str, replace("FACTOR = 2", "FACTOR = 3")),  # reaches scale() as its default argument
+        ("numbers", replace("LIMIT = 10", "LIMIT = 11"), str),
+        ("nested", str, replace("FACTOR = 2", "FACTOR = 3")),  # read as helpers.FACTOR in a nested function
+        ("cyclic", str, replace("math.floor(0.5)", "math.ceil(0.5)")),  # through the ping/pong cycle
+        ("cyclic", str, replace("SIZE = 3", "SIZE = 4")),  # a class the model instantiates
+    ],
+    ids=["helper", "helper-constant", "module-constant", "nested-attribute", "cycle", "class"],
+)
+def test_what_the_model_uses_from_its_package_changes_the_fingerprint(
+    fingerprint, name: str, models: Edit, helpers: Edit
+) -> None:
+    assert fingerprint(name, models=models, helpers=helpers) != fingerprint(name)
+
+
+def test_an_unrelated_helper_or_constant_does_not(fingerprint) -> None:
+    edit = replace("    return OFFSET", "    return OFFSET + 1")
+    assert fingerprint("numbers", helpers=edit) == fingerprint("numbers")
+    assert fingerprint("cyclic", helpers=replace("OFFSET = 1", "OFFSET = 5")) == fingerprint("cyclic")
+
+
+def test_a_helper_edit_reaches_only_the_models_that_use_it(fingerprint) -> None:
+    edit = replace('return df.filter(df["N"] > factor)', 'return df.filter(df["N"] < factor)')
+    assert fingerprint("nested", helpers=edit) == fingerprint("nested")
+    assert fingerprint("numbers", helpers=edit) != fingerprint("numbers")

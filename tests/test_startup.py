@@ -1,0 +1,77 @@
+"""What a command costs before and after its work.
+
+Commands that only read the project (``--help``, ``ls``, ``graph``) import no Snowpark, no Snowflake
+connector and no pandas, which are most of a command's start-up (benchmarks/startup.py measures it); what
+each imported is read from ``python -X importtime`` in a fresh interpreter. A command on the embedded
+engine leaves no fakesnow stage directory in /tmp.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = "import sys; from netflix_elt.cli import main; sys.argv = ['netflix-elt', *sys.argv[1:]]; main()"
+
+
+def imported_by(args: list[str], state_dir: Path) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", SCRIPT, "--state-dir", str(state_dir), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.startswith("import time:")]
+    return {line.rsplit("|", 1)[1].strip() for line in lines}
+
+
+@pytest.mark.parametrize("args", [["--help"], ["ls"], ["graph"], ["ls", "--select", "+mart_content_metrics"]])
+def test_reading_the_project_imports_no_snowpark(args: list[str], tmp_path: Path) -> None:
+    modules = imported_by(args, tmp_path / "state")
+    assert "netflix_elt.cli" in modules  # the probe sees the imports at all
+    assert not {m for m in modules if m.split(".")[0] in {"pandas", "fakesnow", "numpy"}}
+    assert not {m for m in modules if m.startswith(("snowflake.snowpark", "snowflake.connector"))}
+
+
+def test_model_code_gets_snowpark_when_it_runs() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from netflix_elt.snowpark import Column, F, Window; "
+            "print('snowflake.snowpark' in sys.modules, repr(F).endswith('not imported yet>')); "
+            "c = F.col('A'); Window.partition_by('A'); "
+            "print('snowflake.snowpark' in sys.modules, repr(F)); print(isinstance(c, Column), isinstance(1, Column))",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.splitlines() == [
+        "False True",
+        "True <snowflake.snowpark.functions, imported>",
+        "True False",
+    ]
+
+
+def test_a_command_leaves_no_fakesnow_stage_directory(tmp_path: Path) -> None:
+    script = (
+        "import sys; from fakesnow.transforms import stage; print(stage.LOCAL_BUCKET_PATH, flush=True); "
+        "from netflix_elt.cli import main; sys.argv = ['netflix-elt', *sys.argv[1:]]; main()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "--state-dir", str(tmp_path / "state"), "sql", "select 1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    bucket = Path(done.stdout.splitlines()[0])
+    assert bucket.name.startswith("fakesnow_bucket_") and not bucket.exists()
