@@ -43,8 +43,8 @@ class WireServer:
     statement_log: Path
 
     @classmethod
-    def start(cls, directory: Path) -> WireServer:
-        """Start the server on a free port (``--port 0``) and wait for its connection entry."""
+    def start(cls, directory: Path, *options: str) -> WireServer:
+        """Start the server on a free port (``--port 0``) with ``options`` and wait for its connection entry."""
         log = directory / "server.log"
         statements = directory / "statements.jsonl"
         command = [
@@ -59,6 +59,7 @@ class WireServer:
             CONNECTION,
             "--statement-log",
             str(statements),
+            *options,
         ]
         with log.open("w") as stderr:
             process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True)

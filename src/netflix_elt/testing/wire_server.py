@@ -14,6 +14,7 @@ it applies, serves counts at ``GET /wire/status`` and logs them again at shutdow
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import gzip
 import json
@@ -24,6 +25,7 @@ import socket
 import sys
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,12 +36,23 @@ from netflix_elt.testing.rewrites import REWRITES, WireSession, install_macros, 
 logger = logging.getLogger("netflix_elt.wire_server")
 CONNECTION_NAME = "netflix_elt"
 _LOGGED_SQL_CHARS = 200
+# Snowflake answers a statement still running after about 45 seconds with "query in progress" (code
+# 333333) and a result URL that the connector polls until the result is there; the SQL API documents
+# the same as HTTP 202 and a statement handle
+# (https://docs.snowflake.com/en/developer-guide/sql-api/handling-responses). Without it, a statement
+# that outlives the connector's 60-second socket timeout is sent again while it still runs.
+IN_PROGRESS_AFTER_SECONDS = 20.0
 
 
 class WireServer:
     """fakesnow's routes with the rewrites in front; ``app`` is the Starlette application."""
 
-    def __init__(self, db_path: Path | None = None, statement_log: Path | None = None) -> None:
+    def __init__(
+        self,
+        db_path: Path | None = None,
+        statement_log: Path | None = None,
+        in_progress_after: float = IN_PROGRESS_AFTER_SECONDS,
+    ) -> None:
         from netflix_elt.engine import fakesnow_compat
 
         # The embedded engine's no-silent-drift translation, so the wire tier answers as it does (and
@@ -64,11 +77,15 @@ class WireServer:
         self.statements = 0
         self.untouched = 0
         self.applied: Counter[str] = Counter()
+        self.in_progress_after = in_progress_after
+        self.in_progress = 0  # "in progress" answers given
+        self._running: dict[str, asyncio.Task[Any]] = {}  # query id -> the statement still running
         overrides = {
             "/queries/v1/query-request": Route("/queries/v1/query-request", self._query, methods=["POST"]),
             "/session": Route("/session", self._session, methods=["POST"]),
         }
         routes = [overrides.get(route.path, route) for route in fakesnow_server.routes]
+        routes.append(Route("/queries/{query_id}/result", self._result, methods=["GET"]))
         routes.append(Route("/wire/status", self._status, methods=["GET"]))
         self.app = Starlette(routes=routes)
 
@@ -81,6 +98,7 @@ class WireServer:
                 "rewritten": dict(self.applied),
                 "rewrites": [r.name for r in REWRITES],
                 "sessions": len(self._sessions),
+                "in_progress_answers": self.in_progress,
             }
 
     def summary(self) -> str:
@@ -95,14 +113,43 @@ class WireServer:
 
     # -- routes -----------------------------------------------------------------------------------
     async def _query(self, request: Any) -> Any:
-        from starlette.concurrency import run_in_threadpool
-
         token = _token(request)
         connection = self._fakesnow.sessions.get(token) if token else None
         if connection is None:
             return await self._fakesnow.query_request(request)  # fakesnow answers "login again"
-        clock = time.perf_counter()
         body = await request.body()
+        query_id = str(uuid.uuid4())
+        self._running[query_id] = asyncio.ensure_future(self._execute(request, body, token, connection))
+        return await self._answer(query_id)
+
+    async def _result(self, request: Any) -> Any:
+        from starlette.responses import JSONResponse
+
+        query_id = request.path_params["query_id"]
+        if query_id not in self._running:
+            message = f"wire server: no statement {query_id} is running"
+            return JSONResponse({"data": None, "code": "000709", "message": message, "success": False})
+        return await self._answer(query_id)
+
+    async def _answer(self, query_id: str) -> Any:
+        """The statement's response when it ends within ``in_progress_after`` seconds, else "in progress"."""
+        from starlette.responses import JSONResponse
+
+        running = self._running[query_id]
+        done, _ = await asyncio.wait({running}, timeout=self.in_progress_after)
+        if not done:
+            with self._lock:
+                self.in_progress += 1
+            url = f"/queries/{query_id}/result"
+            data = {"queryId": query_id, "getResultUrl": url}
+            return JSONResponse({"data": data, "code": "333333", "message": None, "success": True})
+        self._running.pop(query_id, None)
+        return running.result()
+
+    async def _execute(self, request: Any, body: bytes, token: str, connection: Any) -> Any:
+        from starlette.concurrency import run_in_threadpool
+
+        clock = time.perf_counter()
         compressed = request.headers.get("Content-Encoding") == "gzip"
         payload = json.loads(gzip.decompress(body) if compressed else body)
         sql = payload.get("sqlText", "")
@@ -246,11 +293,12 @@ def serve(
     db_path: Path | None,
     connection_name: str = CONNECTION_NAME,
     statement_log: Path | None = None,
+    in_progress_after: float = IN_PROGRESS_AFTER_SECONDS,
 ) -> None:
     """Run until SIGINT or SIGTERM; print the connection entry once the server accepts connections."""
     import uvicorn
 
-    server = WireServer(db_path, statement_log)
+    server = WireServer(db_path, statement_log, in_progress_after)
     logging.getLogger("fakesnow.server").handlers = []  # fakesnow borrows uvicorn's; log once, via the root
     # proto IPPROTO_TCP: asyncio sets TCP_NODELAY only on such sockets; without it Nagle's algorithm
     # and the client's delayed ACK add ~40 ms to every statement.
@@ -297,10 +345,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--statement-log", type=Path, help="append every statement as received (JSON lines) to this file"
     )
+    parser.add_argument(
+        "--in-progress-after",
+        type=float,
+        default=IN_PROGRESS_AFTER_SECONDS,
+        metavar="SECONDS",
+        help=f"answer 'query in progress' to a statement running longer (default {IN_PROGRESS_AFTER_SECONDS:g})",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logger.setLevel(logging.DEBUG if args.verbose else logging.INFO)
-    serve(args.host, args.port, args.db_path, args.connection_name, args.statement_log)
+    serve(
+        args.host, args.port, args.db_path, args.connection_name, args.statement_log, args.in_progress_after
+    )
 
 
 if __name__ == "__main__":
