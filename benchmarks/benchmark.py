@@ -76,7 +76,7 @@ def main() -> None:
 
 
 def ensure_data(data_dir: Path, ratings: int, seed: int) -> dict:
-    from netflix_elt.datagen import generate_dataset, generate_increment
+    from netflix_elt.movielens.datagen import generate_dataset, generate_increment
 
     if not (data_dir / "ratings.csv").is_file():
         began = time.perf_counter()
@@ -122,7 +122,7 @@ def full_build_time() -> datetime:
 def run_framework(args: argparse.Namespace, data_dir: Path) -> dict:
     import shutil
 
-    from netflix_elt.loader import load_directory
+    from netflix_elt.movielens.loader import load_directory
     from netflix_elt.project import Project
     from netflix_elt.quality import default_check_runner
 

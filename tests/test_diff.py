@@ -291,7 +291,7 @@ def test_a_missing_table_is_a_difference(left: Path, right: Path) -> None:
 # -- declarations ------------------------------------------------------------------------------
 def test_rules_come_from_the_declarations() -> None:
     from netflix_elt import Incremental, Snapshot, source
-    from netflix_elt.pipeline.sources import raw_ratings
+    from netflix_elt.movielens.pipeline.sources import raw_ratings
 
     loaded = source("raw_x", loaded_at="_loaded_at", run_dependent=["_batch_id", "_LOADED_AT"])
     assert rules_for(loaded).run_dependent == ("_LOADED_AT", "_BATCH_ID")

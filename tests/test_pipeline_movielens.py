@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas.testing
 import pytest
 
-from netflix_elt.loader import load_directory
+from netflix_elt.movielens.loader import load_directory
 from netflix_elt.project import Project
 from netflix_elt.registry import Registry
 
@@ -154,7 +154,7 @@ def _increment_counts(release: Path) -> dict[str, int]:
 
 
 def test_every_published_model_declares_a_contract_with_a_key() -> None:
-    registry = Registry.from_package("netflix_elt.pipeline")
+    registry = Registry.from_package("netflix_elt.movielens.pipeline")
     published = [spec for spec in registry if spec.kind_name not in ("source", "ephemeral")]
     # 2 seeds, 5 views and SRC_TAGS, 4 dims, 3 facts, 5 partials, 4 marts, 1 snapshot, 25 analyses
     assert len(published) == 50

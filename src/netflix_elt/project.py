@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from netflix_elt.declare import ModelSpec
     from netflix_elt.diff import DiffReport
 
-DEFAULT_PROJECT = "netflix_elt.pipeline"
+DEFAULT_PROJECT = "netflix_elt.movielens.pipeline"
 
 
 def project_package() -> str:

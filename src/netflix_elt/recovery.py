@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from netflix_elt.engine import Engine, worktables
-from netflix_elt.loader.layout import LOAD_LOG
-from netflix_elt.loader.metadata import IN_PROGRESS, INTERRUPTED
+from netflix_elt.movielens.loader.layout import LOAD_LOG
+from netflix_elt.movielens.loader.metadata import IN_PROGRESS, INTERRUPTED
 from netflix_elt.sql import literal, timestamp_literal
 
 INTERRUPTED_MESSAGE = "the load ended before this file was published: nothing of it reached RAW"

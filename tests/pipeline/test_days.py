@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from netflix_elt.datagen import generate_dataset, generate_increment
-from netflix_elt.loader import load_directory
+from netflix_elt.movielens.datagen import generate_dataset, generate_increment
+from netflix_elt.movielens.loader import load_directory
 from netflix_elt.project import Project
 from netflix_elt.quality import default_check_runner
 

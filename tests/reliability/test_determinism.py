@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from netflix_elt.loader import load_directory
+from netflix_elt.movielens.loader import load_directory
 from netflix_elt.project import Project
 
 RUN_REPORTS = ["model_timings"]  # a report on the runs themselves

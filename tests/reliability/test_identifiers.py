@@ -18,7 +18,7 @@ from netflix_elt.config import Profile, Schemas, SnowflakeSettings, parse_profil
 from netflix_elt.engine import Engine
 from netflix_elt.engine.snowflake import connection_parameters
 from netflix_elt.errors import ConfigError, LoadError, NetflixEltError
-from netflix_elt.loader import load_directory
+from netflix_elt.movielens.loader import load_directory
 from netflix_elt.project import PROJECT_ENV, Project
 from netflix_elt.quality.history import check_results_table
 from netflix_elt.quality.snowflake_gx import connection_details
@@ -157,7 +157,7 @@ LAYER_MODELS = {
 
 def sql_builders(engine: Engine, field: str, data_dir: Path) -> dict[str, Callable[[], object]]:
     """Every entry point that builds SQL from the profile's names and reads ``field``."""
-    from netflix_elt.report.data import ReportData
+    from netflix_elt.movielens.report.data import ReportData
 
     profile = engine.profile
     value = getattr(profile, field) if field == "database" else getattr(profile.schemas, field)

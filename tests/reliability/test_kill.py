@@ -16,7 +16,7 @@ import pytest
 from netflix_elt.config import Profile
 from netflix_elt.engine import open_engine
 from netflix_elt.engine.worktables import find_work_tables
-from netflix_elt.loader import load_directory
+from netflix_elt.movielens.loader import load_directory
 from netflix_elt.project import Project
 from netflix_elt.quality import default_check_runner
 from netflix_elt.recovery import find_leftovers
@@ -121,7 +121,7 @@ LOAD_KILLS = [
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from netflix_elt.datagen import generate_dataset
+    from netflix_elt.movielens.datagen import generate_dataset
 
     out = tmp_path_factory.mktemp("release") / "small"
     generate_dataset(out, 1000, 7)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from netflix_elt.cli import app
-from netflix_elt.report.sections import SPECS
+from netflix_elt.movielens.report.sections import SPECS
 
 from .conftest import open_synthetic_project
 from .synthetic import create_synthetic_analyses

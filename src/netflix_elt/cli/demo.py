@@ -52,10 +52,10 @@ def demo(
     state_dir: StateDirOption = None,
 ) -> None:
     """Generate (or take) data, load, build with checks, play daily increments, write the report."""
-    from netflix_elt.datagen import generate_dataset, generate_increment
-    from netflix_elt.loader import load_directory
+    from netflix_elt.movielens.datagen import generate_dataset, generate_increment
+    from netflix_elt.movielens.loader import load_directory
+    from netflix_elt.movielens.report import write_report
     from netflix_elt.quality import publish_validation
-    from netflix_elt.report import write_report
 
     opts = options(ctx, threads=threads, profile=profile, state_dir=state_dir)
     data_dir = source or out

@@ -30,8 +30,8 @@ def generate(
     ] = None,
 ) -> None:
     """Generate synthetic MovieLens-format data (CRLF, RFC 4180) with the real data's shape and dirt."""
-    from netflix_elt.datagen import generate_dataset, generate_increment
     from netflix_elt.errors import NetflixEltError
+    from netflix_elt.movielens.datagen import generate_dataset, generate_increment
 
     try:
         if increment is None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
-    from netflix_elt.loader import LoadSummary
+    from netflix_elt.movielens.loader import LoadSummary
 
 
 class LoadModeOption(enum.StrEnum):
@@ -55,8 +55,8 @@ def load_command(
     from netflix_elt.config import load_profile, resolve_state_dir
     from netflix_elt.engine import open_engine
     from netflix_elt.errors import NetflixEltError
-    from netflix_elt.loader import load_directory
-    from netflix_elt.loader.discover import discover
+    from netflix_elt.movielens.loader import load_directory
+    from netflix_elt.movielens.loader.discover import discover
     from netflix_elt.recovery import clear_leftovers
 
     try:

@@ -38,7 +38,7 @@ def report(
 
     Sections whose tables are not built yet show a notice; the command still succeeds and warns.
     """
-    from netflix_elt.report import default_output, generate_report
+    from netflix_elt.movielens.report import default_output, generate_report
 
     opts = options(ctx, profile=profile, state_dir=state_dir)
     with open_project(opts) as project:

@@ -130,7 +130,7 @@ def load_new_files(engine: Engine, source_dir: str) -> dict[str, Any] | State:
     A directory or file that cannot be loaded ends the task Failed with the LoadError as its data (no
     retry, no traceback); any other exception is raised, so a transient one is retried.
     """
-    from netflix_elt.loader import load_directory
+    from netflix_elt.movielens.loader import load_directory
 
     try:
         summary = load_directory(engine, Path(source_dir), mode="append")
