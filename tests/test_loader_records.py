@@ -13,9 +13,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from netflix_elt.cli.load import register
 from netflix_elt.engine import Engine
 from netflix_elt.errors import LoadError
+from netflix_elt.movielens.cli.load import register
 from netflix_elt.movielens.loader import load_directory
 from netflix_elt.movielens.loader.layout import FILES_BY_NAME
 from netflix_elt.movielens.loader.precheck import check_file

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas.testing
 import pytest
 
+from netflix_elt.movielens import PIPELINE
 from netflix_elt.movielens.loader import load_directory
 from netflix_elt.project import Project
 from netflix_elt.registry import Registry
@@ -62,7 +63,7 @@ def incremental(
     release: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Project, dict, dict]]:
     """Day 0 loaded and built, then day 1 loaded and built incrementally."""
-    project = Project.local(state_dir=tmp_path_factory.mktemp("incremental"))
+    project = Project.local(project=PIPELINE, state_dir=tmp_path_factory.mktemp("incremental"))
     load_directory(project.engine, release, mode="replace")
     day0 = build(project, DAY_0)
     load_directory(project.engine, release / "increments" / "day-0001", mode="append")
@@ -74,7 +75,7 @@ def incremental(
 @pytest.fixture(scope="module")
 def rebuilt(release: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
     """The same two loads, then one full build."""
-    project = Project.local(state_dir=tmp_path_factory.mktemp("full"))
+    project = Project.local(project=PIPELINE, state_dir=tmp_path_factory.mktemp("full"))
     load_directory(project.engine, release, mode="replace")
     load_directory(project.engine, release / "increments" / "day-0001", mode="append")
     build(project, DAY_1)

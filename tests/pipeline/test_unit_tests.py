@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from netflix_elt.cli import app
+from netflix_elt.movielens.cli import app
 from netflix_elt.project import PROJECT_ENV
 from netflix_elt.quality.unit import ModelUnitTest, discover_unit_tests
 from netflix_elt.registry import Registry

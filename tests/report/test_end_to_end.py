@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from netflix_elt.movielens import PIPELINE
 from netflix_elt.movielens.report import generate_report
 from netflix_elt.movielens.report.data import analysis_contracts
 from netflix_elt.project import Project
@@ -25,7 +26,7 @@ def test_report_over_movielens_small(movielens_small: Path, tmp_path: Path, chro
         from netflix_elt.movielens.loader import load_directory
     except ImportError:
         pytest.skip("netflix_elt.movielens.loader.load_directory is not available")
-    with Project.local(state_dir=tmp_path / "state") as project:
+    with Project.local(project=PIPELINE, state_dir=tmp_path / "state") as project:
         load_directory(project.engine, movielens_small, mode="replace")
         run = project.build()
         report = generate_report(project)

@@ -1,7 +1,7 @@
 """The insight report: one self-contained HTML file answering the eighteen business questions from the
 ANALYSIS tables, with inline SVG charts, the model lineage and the data's provenance.
 
-Usage: ``write_report(Project.local(), Path("report.html"))``, or ``netflix-elt report --out FILE``.
+Usage: ``write_report(Project.local(project=PIPELINE), Path("report.html"))``, or ``netflix-elt report --out FILE``.
 
 Modules: ``data`` (what is built, small queries), ``charts``/``svg`` (SVG builders), ``lineage`` (the
 DAG drawing), ``sections`` (one builder per question), ``pipeline`` (lineage and last run),
