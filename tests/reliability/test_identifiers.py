@@ -13,12 +13,12 @@ import pytest
 from typer.testing import CliRunner
 
 from netflix_elt.artifacts import create_run_history
-from netflix_elt.cli import app
 from netflix_elt.config import Profile, Schemas, SnowflakeSettings, parse_profile
 from netflix_elt.engine import Engine
 from netflix_elt.engine.snowflake import connection_parameters
 from netflix_elt.errors import ConfigError, LoadError, NetflixEltError
 from netflix_elt.movielens import PIPELINE
+from netflix_elt.movielens.cli import app
 from netflix_elt.movielens.loader import load_directory
 from netflix_elt.project import PROJECT_ENV, Project
 from netflix_elt.quality.history import check_results_table
