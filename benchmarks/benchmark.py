@@ -76,7 +76,7 @@ def main() -> None:
 
 
 def ensure_data(data_dir: Path, ratings: int, seed: int) -> dict:
-    from netflix_elt.datagen import generate_dataset, generate_increment
+    from netflix_elt.movielens.datagen import generate_dataset, generate_increment
 
     if not (data_dir / "ratings.csv").is_file():
         began = time.perf_counter()
@@ -122,7 +122,8 @@ def full_build_time() -> datetime:
 def run_framework(args: argparse.Namespace, data_dir: Path) -> dict:
     import shutil
 
-    from netflix_elt.loader import load_directory
+    from netflix_elt.movielens import PIPELINE
+    from netflix_elt.movielens.loader import load_directory
     from netflix_elt.project import Project
     from netflix_elt.quality import default_check_runner
 
@@ -130,7 +131,7 @@ def run_framework(args: argparse.Namespace, data_dir: Path) -> dict:
     shutil.rmtree(state_dir, ignore_errors=True)
     full_at = full_build_time()
     result: dict = {"full_build_at": full_at.isoformat()}
-    with Project.local(state_dir=state_dir) as project:
+    with Project.local(project=PIPELINE, state_dir=state_dir) as project:
         project.use_check_runner(default_check_runner(project))
         began = time.perf_counter()
         loaded = load_directory(project.engine, data_dir, mode="replace")
@@ -188,13 +189,17 @@ def verify_day(state_dir: Path, day_at: datetime, weekly: list[str]) -> dict:
     are as the full build left them (a full refresh of the inputs before the day) and are left out."""
     import shutil
 
+    from netflix_elt.movielens import PIPELINE
     from netflix_elt.project import Project
     from netflix_elt.quality import default_check_runner
 
     copy = state_dir.with_name(state_dir.name + "-full-refresh")
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(state_dir, copy)
-    with Project.local(state_dir=copy) as refreshed, Project.local(state_dir=state_dir) as daily:
+    with (
+        Project.local(project=PIPELINE, state_dir=copy) as refreshed,
+        Project.local(project=PIPELINE, state_dir=state_dir) as daily,
+    ):
         refreshed.use_check_runner(default_check_runner(refreshed))
         run = refreshed.execute("build", full_refresh=True, run_started_at=day_at)
         report = daily.diff(refreshed, exclude=[name.lower() for name in weekly])

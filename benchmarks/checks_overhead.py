@@ -23,10 +23,11 @@ from pathlib import Path
 
 def timed_build(state_dir: Path, checked: bool) -> tuple[float, float, dict[str, float]]:
     """Seconds of the build, seconds of ``test`` (checked only), seconds per check in the build."""
+    from netflix_elt.movielens import PIPELINE
     from netflix_elt.project import Project
     from netflix_elt.quality import default_check_runner
 
-    with Project.local(state_dir) as project:
+    with Project.local(state_dir, project=PIPELINE) as project:
         if checked:
             project.use_check_runner(default_check_runner(project))
         clock = time.perf_counter()

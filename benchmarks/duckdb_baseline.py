@@ -1,4 +1,4 @@
-"""The hand-written DuckDB baseline: the same pipeline as netflix_elt.pipeline, in plain DuckDB SQL.
+"""The hand-written DuckDB baseline: the same pipeline as netflix_elt.movielens.pipeline, in plain DuckDB SQL.
 
 It reads the MovieLens CSVs directly and builds the staging, dimension, fact and mart tables and the
 tag snapshot's first version, one statement per model, with no framework in between. The benchmark
@@ -19,7 +19,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-SEED = Path(__file__).resolve().parents[1] / "src/netflix_elt/pipeline/seeds/seed_movie_release_dates.csv"
+SEED = (
+    Path(__file__).resolve().parents[1]
+    / "src/netflix_elt/movielens/pipeline/seeds/seed_movie_release_dates.csv"
+)
 YEAR_SUFFIX = r"\s*\((\d{4})(–\d{4})?\)\s*$"
 
 

@@ -30,10 +30,10 @@ import sqlglot
 
 from netflix_elt.config import Profile
 from netflix_elt.engine import open_engine
-from netflix_elt.loader import load_directory
-from netflix_elt.loader.landing import insert_loaded_sql
-from netflix_elt.loader.layout import FILES_BY_NAME
-from netflix_elt.loader.precheck import check_file
+from netflix_elt.movielens.loader import load_directory
+from netflix_elt.movielens.loader.landing import insert_loaded_sql
+from netflix_elt.movielens.loader.layout import FILES_BY_NAME
+from netflix_elt.movielens.loader.precheck import check_file
 
 
 def _cpu() -> float:

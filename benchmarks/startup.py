@@ -29,9 +29,7 @@ COMMANDS: list[tuple[str, list[str], float]] = [
     ("show dim_movies", ["show", "dim_movies"], 2.0),
     ("build (no input changed)", ["build"], 2.0),
 ]
-IMPORT_PROBE = (
-    "import sys; from netflix_elt.cli import main; sys.argv = ['netflix-elt', *sys.argv[1:]]; main()"
-)
+IMPORT_PROBE = "import sys; from netflix_elt.movielens.cli import main; sys.argv = ['netflix-elt', *sys.argv[1:]]; main()"
 
 
 def timed(args: list[str], env: dict[str, str]) -> tuple[float, float]:

@@ -80,7 +80,7 @@ def movielens_small() -> Path:
 def release_with_a_day(directory: Path) -> Path:
     """A copy of the MovieLens small release in ``directory`` with generated day 1 (seed 7) in
     ``increments/day-0001``; skips when the release is not there."""
-    from netflix_elt.datagen import generate_increment
+    from netflix_elt.movielens.datagen import generate_increment
 
     if not (MOVIELENS_SMALL / "ratings.csv").is_file():
         pytest.skip(f"MovieLens small release not found at {MOVIELENS_SMALL}")

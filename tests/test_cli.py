@@ -71,10 +71,11 @@ def test_help_lists_the_commands(cli) -> None:
         assert f" {command} " in result.output
 
 
-def test_importing_the_cli_stays_light() -> None:
+@pytest.mark.parametrize("module", ["netflix_elt.cli", "netflix_elt.movielens.cli"])
+def test_importing_the_cli_stays_light(module: str) -> None:
     """`netflix-elt --help` must not pay for Snowpark, fakesnow, pandas, Prefect or GX."""
     completed = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", "import netflix_elt.cli"],
+        [sys.executable, "-X", "importtime", "-c", f"import {module}"],
         capture_output=True,
         text=True,
         check=True,
@@ -294,6 +295,34 @@ def test_profile_by_name_from_the_config_dir(cli, tmp_path: Path, monkeypatch: p
     assert "SHOP_DEV.MARTS.DIM_CUSTOMERS" in result.output
     (configs / "broken.toml").write_text("threds = 3\n", encoding="utf-8")
     assert_one_line_error(cli("--profile", "broken", "ls"), "broken.toml: unknown key 'threds'")
+
+
+def test_the_project_package_comes_from_the_environment_the_profile_or_the_application(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The framework's command line has no project of its own; the MovieLens one defaults to its pipeline."""
+    from netflix_elt.movielens.cli import app as movielens_app
+
+    monkeypatch.setenv("COLUMNS", "200")
+    configs = tmp_path / "configs"
+    configs.mkdir()
+    (configs / "shop.toml").write_text('project = "framework.shop"\n', encoding="utf-8")
+    (configs / "bad.toml").write_text('project = "framework/shop"\n', encoding="utf-8")
+    monkeypatch.setenv("NETFLIX_ELT_CONFIG_DIR", str(configs))
+    cli("--help")  # sets $NETFLIX_ELT_PROJECT (to the shop); this test wants it unset
+    monkeypatch.delenv(PROJECT_ENV)
+    state = ["--state-dir", str(tmp_path / "state")]
+
+    def invoke(target, *args: str):
+        return CliRunner().invoke(target, [*state, *args])
+
+    assert_one_line_error(invoke(app, "ls"), "no project package", PROJECT_ENV, "profile")
+    assert "DIM_CUSTOMERS" in invoke(app, "--profile", "shop", "ls").output
+    assert "DIM_CUSTOMERS" in invoke(movielens_app, "--profile", "shop", "ls").output  # over its default
+    assert "DIM_MOVIES" in invoke(movielens_app, "ls").output
+    monkeypatch.setenv(PROJECT_ENV, "framework.seeds")
+    assert "DIM_CUSTOMERS" not in invoke(app, "--profile", "shop", "ls").output  # the environment wins
+    assert_one_line_error(invoke(app, "--profile", "bad", "ls"), "bad.toml", "project")
 
 
 def test_errors_from_a_real_process_are_red_and_without_traceback(tmp_state_dir: Path) -> None:

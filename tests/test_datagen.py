@@ -1,4 +1,4 @@
-"""Tests of the synthetic MovieLens-shaped data generator (netflix_elt.datagen)."""
+"""Tests of the synthetic MovieLens-shaped data generator (netflix_elt.movielens.datagen)."""
 
 from __future__ import annotations
 
@@ -20,15 +20,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from netflix_elt.datagen import (
+from netflix_elt.movielens.datagen import (
     GenerationSummary,
     IncrementSummary,
     generate_dataset,
     generate_increment,
     scale_for,
 )
-from netflix_elt.datagen.csvio import TextCsvWriter
-from netflix_elt.datagen.timeline import SPAN_END, SPAN_START
+from netflix_elt.movielens.datagen.csvio import TextCsvWriter
+from netflix_elt.movielens.datagen.timeline import SPAN_END, SPAN_START
 
 RATINGS = 20_000
 SEED = 11
@@ -115,7 +115,7 @@ def test_output_does_not_depend_on_string_hashing(tmp_path: Path) -> None:
     generate_dataset(here, 3_000, seed=5)
     generate_increment(here, 1, seed=5)
     code = (
-        "import sys; from pathlib import Path; from netflix_elt.datagen import generate_dataset as g, "
+        "import sys; from pathlib import Path; from netflix_elt.movielens.datagen import generate_dataset as g, "
         "generate_increment as i; d = Path(sys.argv[1]); g(d, 3_000, seed=5); i(d, 1, seed=5)"
     )
     hash_seed = "1" if os.environ.get("PYTHONHASHSEED") != "1" else "2"
@@ -453,7 +453,7 @@ def test_five_million_ratings_fast_and_bounded(tmp_path: Path) -> None:
     code = textwrap.dedent(
         f"""
         from pathlib import Path
-        from netflix_elt.datagen import generate_dataset
+        from netflix_elt.movielens.datagen import generate_dataset
         s = generate_dataset(Path({str(tmp_path / "big")!r}), 5_000_000, seed=1)
         assert s.rows["ratings.csv"] == 5_000_000, s.rows
         """

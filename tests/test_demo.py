@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from netflix_elt.cli import app
+from netflix_elt.movielens.cli import app
 
 
 def test_demo_runs_end_to_end_and_can_run_again(tmp_path: Path) -> None:

@@ -16,11 +16,12 @@ import pytest
 from typer.testing import CliRunner
 
 from framework import diffing, shop
-from netflix_elt.cli import app
 from netflix_elt.declare import spec_of
 from netflix_elt.diff import PUBLISHED_KINDS, DiffReport, rules_for
 from netflix_elt.diff.load import select_sql
 from netflix_elt.diff.types import classify, comparison_type
+from netflix_elt.movielens import PIPELINE
+from netflix_elt.movielens.cli import app
 from netflix_elt.project import PROJECT_ENV, Project
 from netflix_elt.registry import Registry
 from netflix_elt.sql import parse_snowflake
@@ -291,7 +292,7 @@ def test_a_missing_table_is_a_difference(left: Path, right: Path) -> None:
 # -- declarations ------------------------------------------------------------------------------
 def test_rules_come_from_the_declarations() -> None:
     from netflix_elt import Incremental, Snapshot, source
-    from netflix_elt.pipeline.sources import raw_ratings
+    from netflix_elt.movielens.pipeline.sources import raw_ratings
 
     loaded = source("raw_x", loaded_at="_loaded_at", run_dependent=["_batch_id", "_LOADED_AT"])
     assert rules_for(loaded).run_dependent == ("_LOADED_AT", "_BATCH_ID")
@@ -450,17 +451,17 @@ def test_movielens_small_copy_is_equal_then_one_rating_differs(
         runner.invoke(app, ["--state-dir", str(built), "load", "--source", str(movielens_small)]).exit_code
         == 0
     )
-    with Project.local(built) as project:
+    with Project.local(built, project=PIPELINE) as project:
         assert project.build().success  # no checks: they are not what is tested here
     copy = Path(shutil.copytree(built, tmp_path / "copy"))
-    with Project.local(built) as project:
+    with Project.local(built, project=PIPELINE) as project:
         report = project.diff(str(copy))
         published = {s.name for s in project.registry if s.kind_name in PUBLISHED_KINDS}
     assert report.equal, [m.to_dict() for m in report.different]
     assert {m.model for m in report.models} == published and len(published) > 30
     assert report["FCT_RATINGS"].rows.matched == 100_836
 
-    with Project.local(copy) as project:
+    with Project.local(copy, project=PIPELINE) as project:
         project.engine.execute(
             "UPDATE MOVIELENS.ANALYTICS.FCT_RATINGS SET RATING = 0.5 WHERE USER_ID = 1 AND MOVIE_ID = 1"
         )

@@ -220,11 +220,11 @@ def pipeline_sql(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     (every model and check), merged a late rating, and wrote its report."""
     from fakesnow.cursor import FakeSnowflakeCursor
 
-    from netflix_elt.loader import load_directory
+    from netflix_elt.movielens.loader import load_directory
+    from netflix_elt.movielens.report import write_report
     from netflix_elt.project import Project
     from netflix_elt.quality import default_check_runner
     from netflix_elt.registry import Registry
-    from netflix_elt.report import write_report
 
     fixtures = Path(__file__).resolve().parents[1] / "sql_fixtures" / "pipeline"
     state_dir = tmp_path_factory.mktemp("drift_pipeline") / "state"
@@ -238,7 +238,7 @@ def pipeline_sql(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(FakeSnowflakeCursor, "execute", recording)
-        with Project.local(state_dir, Registry.from_package("netflix_elt.pipeline")) as project:
+        with Project.local(state_dir, Registry.from_package("netflix_elt.movielens.pipeline")) as project:
             project.use_check_runner(default_check_runner(project))
             load_directory(project.engine, fixtures / "release", mode="replace", batch_id="release")
             first = project.build()

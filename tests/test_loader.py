@@ -18,15 +18,15 @@ import sqlglot
 import typer
 from typer.testing import CliRunner
 
-from netflix_elt.cli.load import register
 from netflix_elt.config import Profile
 from netflix_elt.engine import Engine
 from netflix_elt.engine.base import CsvFile, CsvLanding
 from netflix_elt.engine.local import LocalEngine
 from netflix_elt.errors import LoadError
-from netflix_elt.loader import FileLoad, LoadSummary, landing, load_directory, precheck
-from netflix_elt.loader.layout import FILES_BY_NAME
-from netflix_elt.loader.precheck import check_file, scan_quotes
+from netflix_elt.movielens.cli.load import register
+from netflix_elt.movielens.loader import FileLoad, LoadSummary, landing, load_directory, precheck
+from netflix_elt.movielens.loader.layout import FILES_BY_NAME
+from netflix_elt.movielens.loader.precheck import check_file, scan_quotes
 
 REJECTS_DIR = Path(__file__).resolve().parents[1] / "sql_fixtures" / "loader" / "rejects"
 SMALL_COUNTS = {"RAW_RATINGS": 100_836, "RAW_MOVIES": 9_742, "RAW_TAGS": 3_683, "RAW_LINKS": 9_742}

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from netflix_elt.config import Profile
 from netflix_elt.engine import Engine, open_engine
 from netflix_elt.errors import LoadError
-from netflix_elt.loader import load_directory
-from netflix_elt.loader.layout import FILES_BY_NAME
-from netflix_elt.loader.precheck import check_file
+from netflix_elt.movielens.loader import load_directory
+from netflix_elt.movielens.loader.layout import FILES_BY_NAME
+from netflix_elt.movielens.loader.precheck import check_file
 
 FRAGMENTS = [
     b"1", b"42", b"-7", b"007", b"4.0", b".5", b"1e3", b"NaN", b"inf", b"abc", b" 5", b"+5", b"5.5",

@@ -13,12 +13,12 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from netflix_elt.cli.load import register
 from netflix_elt.engine import Engine
 from netflix_elt.errors import LoadError
-from netflix_elt.loader import load_directory
-from netflix_elt.loader.layout import FILES_BY_NAME
-from netflix_elt.loader.precheck import check_file
+from netflix_elt.movielens.cli.load import register
+from netflix_elt.movielens.loader import load_directory
+from netflix_elt.movielens.loader.layout import FILES_BY_NAME
+from netflix_elt.movielens.loader.precheck import check_file
 from test_loader import MINI_RELEASE
 
 RATINGS_HEADER = "userId,movieId,rating,timestamp"
@@ -312,7 +312,7 @@ def test_a_dead_loads_landing_view_is_dropped_by_the_next_run(tmp_path: Path) ->
     from netflix_elt.config import Profile
     from netflix_elt.engine import open_engine
     from netflix_elt.engine.base import CsvFile
-    from netflix_elt.loader import landing
+    from netflix_elt.movielens.loader import landing
     from netflix_elt.recovery import clear_leftovers
 
     source = _source(tmp_path / "d", {"ratings.csv": MINI_RELEASE["ratings.csv"]})

@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas.testing
 import pytest
 
-from netflix_elt.loader import load_directory
+from netflix_elt.movielens import PIPELINE
+from netflix_elt.movielens.loader import load_directory
 from netflix_elt.project import Project
 from netflix_elt.registry import Registry
 
@@ -62,7 +63,7 @@ def incremental(
     release: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Project, dict, dict]]:
     """Day 0 loaded and built, then day 1 loaded and built incrementally."""
-    project = Project.local(state_dir=tmp_path_factory.mktemp("incremental"))
+    project = Project.local(project=PIPELINE, state_dir=tmp_path_factory.mktemp("incremental"))
     load_directory(project.engine, release, mode="replace")
     day0 = build(project, DAY_0)
     load_directory(project.engine, release / "increments" / "day-0001", mode="append")
@@ -74,7 +75,7 @@ def incremental(
 @pytest.fixture(scope="module")
 def rebuilt(release: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
     """The same two loads, then one full build."""
-    project = Project.local(state_dir=tmp_path_factory.mktemp("full"))
+    project = Project.local(project=PIPELINE, state_dir=tmp_path_factory.mktemp("full"))
     load_directory(project.engine, release, mode="replace")
     load_directory(project.engine, release / "increments" / "day-0001", mode="append")
     build(project, DAY_1)
@@ -154,7 +155,7 @@ def _increment_counts(release: Path) -> dict[str, int]:
 
 
 def test_every_published_model_declares_a_contract_with_a_key() -> None:
-    registry = Registry.from_package("netflix_elt.pipeline")
+    registry = Registry.from_package("netflix_elt.movielens.pipeline")
     published = [spec for spec in registry if spec.kind_name not in ("source", "ephemeral")]
     # 2 seeds, 5 views and SRC_TAGS, 4 dims, 3 facts, 5 partials, 4 marts, 1 snapshot, 25 analyses
     assert len(published) == 50

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-SCRIPT = "import sys; from netflix_elt.cli import main; sys.argv = ['netflix-elt', *sys.argv[1:]]; main()"
+SCRIPT = "import sys; from netflix_elt.movielens.cli import main; sys.argv = ['netflix-elt', *sys.argv[1:]]; main()"
 
 
 def imported_by(args: list[str], state_dir: Path) -> set[str]:
@@ -63,7 +63,7 @@ def test_model_code_gets_snowpark_when_it_runs() -> None:
 def test_a_command_leaves_no_fakesnow_stage_directory(tmp_path: Path) -> None:
     script = (
         "import sys; from fakesnow.transforms import stage; print(stage.LOCAL_BUCKET_PATH, flush=True); "
-        "from netflix_elt.cli import main; sys.argv = ['netflix-elt', *sys.argv[1:]]; main()"
+        "from netflix_elt.movielens.cli import main; sys.argv = ['netflix-elt', *sys.argv[1:]]; main()"
     )
     done = subprocess.run(
         [sys.executable, "-c", script, "--state-dir", str(tmp_path / "state"), "sql", "select 1"],

@@ -38,6 +38,8 @@ def _printable(value: str) -> str:
 Identifier = Annotated[str, AfterValidator(_plain_identifier)]
 QueryTag = Annotated[str, Field(max_length=2000), AfterValidator(_printable)]  # Snowflake's limit
 ConnectionName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,255}$")]
+# The package (or module) of models a profile builds: a dotted Python name.
+ModuleName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")]
 
 
 class _Strict(BaseModel):
@@ -83,6 +85,7 @@ class Profile(_Strict):
 
     name: str = "local"
     engine: Literal["local", "snowflake"] = "local"
+    project: ModuleName | None = None  # the package of models ($NETFLIX_ELT_PROJECT overrides it)
     database: Identifier = "MOVIELENS"
     threads: int = Field(default=2, ge=1, le=64)
     schemas: Schemas = Schemas()

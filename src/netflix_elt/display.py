@@ -68,15 +68,16 @@ def _number(value: Any) -> str:
 # -- Project ------------------------------------------------------------------------------------
 def project_name(project: Project) -> str:
     """The package the models come from (the common package of their modules for a given registry)."""
-    from netflix_elt.project import project_package
-
     if project.registry_given:
         modules = [s.func.__module__.split(".") for s in project.registry if s.func is not None]
         common = [
             parts[0] for parts in takewhile(lambda same: len(set(same)) == 1, zip(*modules, strict=False))
         ]
         return ".".join(common) or "models"
-    return project_package()
+    try:
+        return project.package
+    except NetflixEltError:  # nothing names one: the repr says so below, without raising
+        return "(no project package)"
 
 
 def project_repr(project: Project) -> str:

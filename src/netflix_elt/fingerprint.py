@@ -15,7 +15,7 @@ stay put when it cannot:
   and a cycle (a helper that reaches itself) is hashed once.
 
 The project package of a module is its top-level package, or ``netflix_elt.<name>`` for an application
-shipped inside the framework's own package (the MovieLens pipeline).
+shipped inside the framework's own package (such as ``netflix_elt.movielens``).
 """
 
 from __future__ import annotations

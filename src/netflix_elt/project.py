@@ -1,7 +1,7 @@
 """The library facade: a project is a registry of models plus a profile and a state directory.
 
 >>> from netflix_elt import Project
->>> project = Project.local()                 # embedded engine, ./.netflix_elt
+>>> project = Project.local(project="shop.models")  # embedded engine, ./.netflix_elt
 >>> project.build(select=["+mart_content_metrics"])
 >>> project.table("dim_movies").to_pandas()   # a Snowpark DataFrame over the built table
 """
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from netflix_elt.artifacts import StateStore, append_run_history, create_run_history, write_run_artifacts
 from netflix_elt.config import Profile, load_profile, resolve_state_dir
 from netflix_elt.engine import Engine, open_engine
+from netflix_elt.errors import ProjectError
 from netflix_elt.executor import CheckRunner, NodeExecutor, OnEvent, RunSettings
 from netflix_elt.plan import Plan, command_builds, command_checks, make_plan
 from netflix_elt.recovery import clear_leftovers
@@ -36,12 +37,19 @@ if TYPE_CHECKING:
     from netflix_elt.declare import ModelSpec
     from netflix_elt.diff import DiffReport
 
-DEFAULT_PROJECT = "netflix_elt.pipeline"
 
-
-def project_package() -> str:
-    """The package of models: $NETFLIX_ELT_PROJECT, else the MovieLens pipeline."""
-    return os.environ.get(PROJECT_ENV) or DEFAULT_PROJECT
+def project_package(
+    profile: Profile | None = None, project: str | None = None, default: str | None = None
+) -> str:
+    """The package of models: ``project`` when given, else $NETFLIX_ELT_PROJECT, else the profile's
+    ``project``, else ``default`` (an application's own, such as its command line supplies)."""
+    package = project or os.environ.get(PROJECT_ENV) or (profile.project if profile else None) or default
+    if not package:
+        raise ProjectError(
+            "no project package: nothing names the package of models to build",
+            hint=f'set `project = "my.models"` in the profile, ${PROJECT_ENV}, or pass project= to Project',
+        )
+    return package
 
 
 class Project:
@@ -53,9 +61,13 @@ class Project:
         profile: Profile | None = None,
         state_dir: str | Path | None = None,
         check_runner: CheckRunner | None = None,
+        project: str | None = None,
+        default_project: str | None = None,
     ) -> None:
         self._registry = registry
         self.registry_given = registry is not None  # else the project package's models
+        self._project = project
+        self._default_project = default_project
         self.profile = profile or Profile()
         self.state_dir = resolve_state_dir(state_dir)
         self._check_runner = check_runner
@@ -64,22 +76,34 @@ class Project:
         self._cancelled = threading.Event()
 
     @classmethod
-    def local(cls, state_dir: str | Path | None = None, registry: Registry | None = None) -> Project:
-        """The MovieLens project (or ``registry``) on the embedded engine."""
-        return cls(registry=registry, profile=Profile(), state_dir=state_dir)
+    def local(
+        cls, state_dir: str | Path | None = None, registry: Registry | None = None, project: str | None = None
+    ) -> Project:
+        """The models of ``registry``, else of the package ``project`` (see :func:`project_package`), on
+        the embedded engine."""
+        return cls(registry=registry, profile=Profile(), state_dir=state_dir, project=project)
 
     @classmethod
     def from_profile(
-        cls, profile: str = "local", state_dir: str | Path | None = None, registry: Registry | None = None
+        cls,
+        profile: str = "local",
+        state_dir: str | Path | None = None,
+        registry: Registry | None = None,
+        project: str | None = None,
     ) -> Project:
-        return cls(registry=registry, profile=load_profile(profile), state_dir=state_dir)
+        return cls(registry=registry, profile=load_profile(profile), state_dir=state_dir, project=project)
 
     # -- parts --------------------------------------------------------------------------------
     @property
+    def package(self) -> str:
+        """The package of models this project builds (see :func:`project_package`)."""
+        return project_package(self.profile, self._project, self._default_project)
+
+    @property
     def registry(self) -> Registry:
-        """The given registry, else the package named by $NETFLIX_ELT_PROJECT, else the MovieLens one."""
+        """The given registry, else the models of :attr:`package`."""
         if self._registry is None:
-            self._registry = Registry.from_package(project_package())
+            self._registry = Registry.from_package(self.package)
         return self._registry
 
     @property

@@ -1,14 +1,14 @@
 """What a dead run left behind, found and cleared by the next run (and by ``netflix-elt clean``).
 
-A run killed half-way (``kill -9``, a lost machine) cannot drop its work tables or finalise its
-LOAD_LOG rows. Published tables are never half-written (each is replaced atomically, merges and
-snapshot updates run in one transaction, a file's rows reach RAW in one transaction), so what remains
-is bookkeeping:
+A run killed half-way (``kill -9``, a lost machine) cannot drop its work tables or finalise its own
+bookkeeping. Published tables are never half-written (each is replaced atomically, merges and snapshot
+updates run in one transaction), so what remains is:
 
 * work tables (``engine.worktables``: ``__BUILD_`` and ``__SCRATCH_`` tables, local Snowpark upload
   tables) whose owner is dead: dropped;
-* LOAD_LOG rows still IN_PROGRESS whose load is dead: marked INTERRUPTED (nothing of that file reached
-  RAW; the next ``load`` loads it again, since only LOADED rows count as loaded).
+* rows of an application's own bookkeeping that a dead run left unfinished, through the
+  :class:`Bookkeeping` hooks applications register (the MovieLens loader marks its dead loads'
+  IN_PROGRESS rows of LOAD_LOG INTERRUPTED).
 
 Every command that opens the warehouse (``Project.engine``, ``netflix-elt load``) calls
 :func:`clear_leftovers` first.
@@ -17,74 +17,62 @@ Every command that opens the warehouse (``Project.engine``, ``netflix-elt load``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from typing import Any, Protocol
 
 from netflix_elt.engine import Engine, worktables
-from netflix_elt.loader.layout import LOAD_LOG
-from netflix_elt.loader.metadata import IN_PROGRESS, INTERRUPTED
-from netflix_elt.sql import literal, timestamp_literal
-
-INTERRUPTED_MESSAGE = "the load ended before this file was published: nothing of it reached RAW"
 
 
-@dataclass(frozen=True)
-class InterruptedLoad:
-    """A file whose load was killed: its LOAD_LOG row is still IN_PROGRESS."""
+class Bookkeeping(Protocol):
+    """An application's rows about its own work that a dead run can leave unfinished."""
 
-    batch_id: str
-    source_file: str
-    target_table: str
+    def find(self, engine: Engine) -> list[Any]:
+        """The unfinished rows of dead runs, each printing as one line (``clean`` lists them)."""
+        ...
+
+    def clear(self, engine: Engine, found: list[Any]) -> None:
+        """Finalise the rows ``find`` returned."""
+        ...
+
+
+_BOOKKEEPING: list[Bookkeeping] = []
+
+
+def register_bookkeeping(hook: Bookkeeping) -> None:
+    """Have every later :func:`clear_leftovers` find and finalise ``hook``'s unfinished rows too."""
+    if hook not in _BOOKKEEPING:
+        _BOOKKEEPING.append(hook)
 
 
 @dataclass
 class Leftovers:
-    """What dead runs left: work tables (qualified names) and interrupted file loads."""
+    """What dead runs left: work tables (qualified names) and unfinished bookkeeping, by hook."""
 
     tables: list[str] = field(default_factory=list)
-    loads: list[InterruptedLoad] = field(default_factory=list)
+    unfinished: list[tuple[Bookkeeping, list[Any]]] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[Any]:
+        """Every unfinished bookkeeping row, whichever hook found it."""
+        return [row for _, found in self.unfinished for row in found]
 
     def __bool__(self) -> bool:
-        return bool(self.tables or self.loads)
+        return bool(self.tables or self.rows)
 
 
 def find_leftovers(engine: Engine) -> Leftovers:
-    """Dead runs' work tables and interrupted loads, changing nothing."""
+    """Dead runs' work tables and unfinished bookkeeping, changing nothing."""
     tables = [table.qualified for table in worktables.dead_work_tables(engine)]
-    return Leftovers(tables, _interrupted_loads(engine))
+    return Leftovers(tables, [(hook, hook.find(engine)) for hook in _BOOKKEEPING])
 
 
 def clear_leftovers(engine: Engine, dry_run: bool = False) -> Leftovers:
-    """Drop dead runs' work tables and mark their IN_PROGRESS loads INTERRUPTED; return what was found."""
+    """Drop dead runs' work tables and finalise their unfinished bookkeeping; return what was found."""
     found = find_leftovers(engine)
     if dry_run:
         return found
     for table in found.tables:
         engine.drop_object(table)  # a table, or the view a local load lands a file in
-    batches = sorted({load.batch_id for load in found.loads})
-    if batches:
-        now = timestamp_literal(datetime.now(UTC))
-        engine.execute(
-            f"UPDATE {_log_table(engine)} SET STATUS = '{INTERRUPTED}', ENDED_AT = {now}, "
-            f"MESSAGE = {literal(INTERRUPTED_MESSAGE)} WHERE STATUS = '{IN_PROGRESS}' "
-            f"AND BATCH_ID IN ({', '.join(literal(b) for b in batches)})"
-        )
+    for hook, rows in found.unfinished:
+        if rows:
+            hook.clear(engine, rows)
     return found
-
-
-def _log_table(engine: Engine) -> str:
-    return engine.fqn(engine.profile.schemas.meta, LOAD_LOG)
-
-
-def _interrupted_loads(engine: Engine) -> list[InterruptedLoad]:
-    log = _log_table(engine)
-    if engine.object_type(log) != "TABLE":
-        return []
-    rows = engine.execute(
-        f"SELECT BATCH_ID, SOURCE_FILE, TARGET_TABLE, STARTED_AT FROM {log} "
-        f"WHERE STATUS = '{IN_PROGRESS}' ORDER BY STARTED_AT, BATCH_ID, TARGET_TABLE"
-    )
-    return [
-        InterruptedLoad(str(batch), str(source), str(target))
-        for batch, source, target, started in (tuple(row) for row in rows)
-        if worktables.is_dead_token(engine, str(batch), started)
-    ]

@@ -18,7 +18,7 @@ from netflix_elt.declare import ModelSpec, spec_of
 from netflix_elt.errors import ProjectError
 from netflix_elt.sql import is_plain_identifier
 
-PROJECT_ENV = "NETFLIX_ELT_PROJECT"  # a dotted package or module name that overrides the MovieLens pipeline
+PROJECT_ENV = "NETFLIX_ELT_PROJECT"  # a dotted package or module name: the project's package of models
 
 
 class Registry:
@@ -68,8 +68,8 @@ class Registry:
                 raise  # the package exists; something it imports is missing (its own traceback helps)
             raise ProjectError(
                 f"project package '{package}' cannot be imported: no module named '{exc.name}'",
-                hint=f"${PROJECT_ENV} names the package of models (a dotted name on sys.path); "
-                "unset it for the MovieLens pipeline",
+                hint=f"${PROJECT_ENV} or the profile's `project` names the package of models "
+                "(a dotted name on sys.path)",
             ) from None
         modules = [root]
         for info in pkgutil.walk_packages(getattr(root, "__path__", []), prefix=f"{package}."):

@@ -1,7 +1,7 @@
 """HTML from jinja2 templates shipped with the package, always autoescaped.
 
 Each package keeps its templates in its own ``templates/`` folder (package data):
-``render("netflix_elt.report", "report.html", ...)`` reads ``netflix_elt/report/templates/report.html``.
+``render("netflix_elt.movielens.report", "report.html", ...)`` reads ``netflix_elt/movielens/report/templates/report.html``.
 Every ``{{ value }}`` is escaped for HTML (quotes too, so it is safe in attributes), stripped of the
 control characters XML forbids (inline SVG is XML), and None prints as nothing. Markup that is already
 safe (``markupsafe.Markup``, a macro's output) passes through unchanged.

@@ -1,5 +1,5 @@
 """Warehouses for the analysis tests: the hand-written fixture (sql_fixtures/analyses) and, when present,
-ml-latest-small; each loaded into RAW tables shaped like ``netflix_elt.loader.layout`` and built once.
+ml-latest-small; each loaded into RAW tables shaped like ``netflix_elt.movielens.loader.layout`` and built once.
 
 The fixture is tiny, so the analyses run with FIXTURE_PARAMETERS (smaller thresholds, caps and windows)
 that the expected answers in test_fixture_*.py were worked out with.
@@ -17,16 +17,16 @@ import pandas as pd
 import pytest
 
 from netflix_elt.engine import Engine
-from netflix_elt.loader.layout import LOAD_COLUMNS, LOAD_LOG, LOAD_REJECTS, MOVIELENS_FILES
-from netflix_elt.loader.tables import LOAD_LOG_COLUMNS, LOAD_REJECTS_COLUMNS, create_table_sql
+from netflix_elt.movielens.loader.layout import LOAD_COLUMNS, LOAD_LOG, LOAD_REJECTS, MOVIELENS_FILES
+from netflix_elt.movielens.loader.tables import LOAD_LOG_COLUMNS, LOAD_REJECTS_COLUMNS, create_table_sql
 from netflix_elt.project import Project
 from netflix_elt.registry import Registry
 from netflix_elt.results import RunResult
 
 FIXTURES = Path(__file__).resolve().parents[2] / "sql_fixtures" / "analyses"
 MOVIELENS_SMALL = Path("/work/shared/data/ml-latest-small")
-PIPELINE = "netflix_elt.pipeline"
-ANALYSES = "netflix_elt.pipeline.analyses"
+PIPELINE = "netflix_elt.movielens.pipeline"
+ANALYSES = "netflix_elt.movielens.pipeline.analyses"
 
 # Parameters the fixture answers were computed with (module -> constant -> value).
 FIXTURE_PARAMETERS: dict[str, dict[str, object]] = {

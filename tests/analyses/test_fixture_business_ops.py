@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from netflix_elt.pipeline.analyses.parameters import declared_parameters
+from netflix_elt.movielens.pipeline.analyses.parameters import declared_parameters
 from netflix_elt.sql import literal
 
 from .conftest import use_fixture_parameters

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from netflix_elt.pipeline.analyses import recommendations
+from netflix_elt.movielens.pipeline.analyses import recommendations
 
 approx = pytest.approx
 RATINGS = 100_836

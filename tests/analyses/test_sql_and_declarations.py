@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from netflix_elt.kinds import Analysis
+from netflix_elt.movielens.report.sections import SPECS
 from netflix_elt.registry import Registry
-from netflix_elt.report.sections import SPECS
 from netflix_elt.sql import parse_snowflake
 
 THEMES = {"users", "content", "recommendations", "temporal", "operations", "business"}
 
 
 def analyses() -> list:
-    return [spec for spec in Registry.from_package("netflix_elt.pipeline") if spec.kind_name == "analysis"]
+    return [
+        spec
+        for spec in Registry.from_package("netflix_elt.movielens.pipeline")
+        if spec.kind_name == "analysis"
+    ]
 
 
 def test_every_analysis_is_declared_with_a_question_and_a_theme():

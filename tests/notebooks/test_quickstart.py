@@ -49,7 +49,8 @@ def test_every_cell_ran_without_an_error(executed: dict[str, Any]) -> None:
 def test_the_project_and_the_run_show_as_tables(executed: dict[str, Any]) -> None:
     project = executed["project"]
     assert re.fullmatch(
-        r"<Project netflix_elt\.\w+: \d+ nodes, profile local, state \S+>", outputs(project, "text/plain")
+        r"<Project netflix_elt\.movielens\.pipeline: \d+ nodes, profile local, state \S+>",
+        outputs(project, "text/plain"),
     )
     assert "<table>" in outputs(project, "text/html") and "MART_CONTENT_METRICS" in outputs(
         project, "text/html"

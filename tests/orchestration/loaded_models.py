@@ -5,6 +5,9 @@ from __future__ import annotations
 import snowflake.snowpark.functions as F
 
 from netflix_elt import Table, model, source
+from netflix_elt.movielens.pipeline import load_new_files  # the flow's load step: MovieLens files
+
+__all__ = ["load_new_files"]
 
 raw_movies = source("raw_movies", loaded_at="_LOADED_AT", error_after_hours=24)
 

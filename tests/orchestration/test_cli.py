@@ -91,7 +91,7 @@ def test_flow_run_reports_a_source_directory_that_cannot_be_loaded(
     result = CliRunner().invoke(
         app,
         [
-            *("flow", "run", *DAILY, "--source", str(missing)),
+            *("flow", "run", "--models", "orchestration.loaded_models", "--source", str(missing)),
             *("--profile", str(test_profile), "--state-dir", str(tmp_path / "state")),
         ],
     )

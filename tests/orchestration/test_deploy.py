@@ -185,7 +185,7 @@ def test_prefect_yaml_deploys_the_daily_deployment_at_06_utc(
     assert deployment.pull_steps == [
         {"prefect.deployments.steps.set_working_directory": {"directory": str(REPO)}}
     ]
-    assert deployment.parameters == {"profile": "local"}
+    assert deployment.parameters == {"profile": "local", "models": "netflix_elt.movielens.pipeline"}
     assert [(s.schedule.cron, s.schedule.timezone) for s in deployment.schedules] == [("0 6 * * *", "UTC")]
     assert deployment.global_concurrency_limit is not None and deployment.global_concurrency_limit.limit == 1
     assert_daily_at(scheduled_start_times(prefect_client, deployment.id), "0 6 * * *", before)

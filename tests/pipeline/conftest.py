@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from netflix_elt.loader import load_directory
+from netflix_elt.movielens.loader import load_directory
 from netflix_elt.project import Project
 from netflix_elt.quality import default_check_runner
 from netflix_elt.registry import Registry
@@ -29,7 +29,7 @@ def checked_project(state_dir: Path, registry: Registry) -> Project:
 
 @pytest.fixture(scope="session")
 def pipeline_registry() -> Registry:
-    return Registry.from_package("netflix_elt.pipeline")
+    return Registry.from_package("netflix_elt.movielens.pipeline")
 
 
 @pytest.fixture(scope="session")

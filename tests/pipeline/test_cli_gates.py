@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from netflix_elt.cli import app
+from netflix_elt.movielens.cli import app
 from netflix_elt.project import PROJECT_ENV, Project
 from netflix_elt.registry import Registry
 

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from netflix_elt.datagen import generate_dataset, generate_increment
-from netflix_elt.loader import load_directory
+from netflix_elt.movielens import PIPELINE
+from netflix_elt.movielens.datagen import generate_dataset, generate_increment
+from netflix_elt.movielens.loader import load_directory
 from netflix_elt.project import Project
 from netflix_elt.quality import default_check_runner
 
@@ -54,7 +55,7 @@ def files_of(data_dir: Path, day: int) -> Path:
 
 
 def open_project(state_dir: Path) -> Project:
-    project = Project.local(state_dir=state_dir)
+    project = Project.local(project=PIPELINE, state_dir=state_dir)
     project.use_check_runner(default_check_runner(project))
     return project
 

@@ -1,4 +1,4 @@
-"""The MovieLens models' unit tests (netflix_elt/pipeline/unit_tests) under pytest: every declared case
+"""The MovieLens models' unit tests (netflix_elt/movielens/pipeline/unit_tests) under pytest: every declared case
 passes, the models the issue names are covered, a wrong expectation fails, and ``netflix-elt unit-test``
 finds and runs them."""
 
@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from netflix_elt.cli import app
+from netflix_elt.movielens.cli import app
 from netflix_elt.project import PROJECT_ENV
 from netflix_elt.quality.unit import ModelUnitTest, discover_unit_tests
 from netflix_elt.registry import Registry
 
-PIPELINE = "netflix_elt.pipeline"
+PIPELINE = "netflix_elt.movielens.pipeline"
 REGISTRY = Registry.from_package(PIPELINE)
 CASES = discover_unit_tests(REGISTRY, [PIPELINE])
 COVERED = {

@@ -56,6 +56,6 @@ if __name__ == "__main__":
         install_pause(re.compile(os.environ["PAUSE_AFTER"]))
     if os.environ.get("ANNOUNCE_BEFORE"):
         install_announce(re.compile(os.environ["ANNOUNCE_BEFORE"]))
-    from netflix_elt.cli import app
+    from netflix_elt.movielens.cli import app
 
     app(args=sys.argv[1:], prog_name="netflix-elt")

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from netflix_elt.cli import app
 from netflix_elt.config import CONFIG_DIR_ENV, STATE_DIR_ENV, load_profile, parse_profile
 from netflix_elt.errors import ConfigError
+from netflix_elt.movielens.cli import app
 from netflix_elt.project import PROJECT_ENV
 
 

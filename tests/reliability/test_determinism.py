@@ -11,21 +11,25 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from netflix_elt.loader import load_directory
+from netflix_elt.movielens import PIPELINE
+from netflix_elt.movielens.loader import load_directory
 from netflix_elt.project import Project
 
 RUN_REPORTS = ["model_timings"]  # a report on the runs themselves
 
 
 def test_two_builds_of_the_same_input_are_identical(movielens_small: Path, tmp_path: Path) -> None:
-    with Project.local(state_dir=tmp_path / "first") as project:
+    with Project.local(project=PIPELINE, state_dir=tmp_path / "first") as project:
         load_directory(project.engine, movielens_small, mode="replace", batch_id="same-input")
     shutil.copytree(tmp_path / "first", tmp_path / "second")
     for name in ("first", "second"):
-        with Project.local(state_dir=tmp_path / name) as project:
+        with Project.local(project=PIPELINE, state_dir=tmp_path / name) as project:
             run = project.build()
             assert run.success, [(r.name, r.message) for r in run.results if r.status == "error"]
-    first, second = Project.local(state_dir=tmp_path / "first"), Project.local(state_dir=tmp_path / "second")
+    first, second = (
+        Project.local(project=PIPELINE, state_dir=tmp_path / "first"),
+        Project.local(project=PIPELINE, state_dir=tmp_path / "second"),
+    )
     report = first.diff(second, exclude=RUN_REPORTS, tolerance=0.0)
     compared = {m.model for m in report.models}
     assert {

@@ -13,12 +13,13 @@ import pytest
 from typer.testing import CliRunner
 
 from netflix_elt.artifacts import create_run_history
-from netflix_elt.cli import app
 from netflix_elt.config import Profile, Schemas, SnowflakeSettings, parse_profile
 from netflix_elt.engine import Engine
 from netflix_elt.engine.snowflake import connection_parameters
 from netflix_elt.errors import ConfigError, LoadError, NetflixEltError
-from netflix_elt.loader import load_directory
+from netflix_elt.movielens import PIPELINE
+from netflix_elt.movielens.cli import app
+from netflix_elt.movielens.loader import load_directory
 from netflix_elt.project import PROJECT_ENV, Project
 from netflix_elt.quality.history import check_results_table
 from netflix_elt.quality.snowflake_gx import connection_details
@@ -131,7 +132,7 @@ def test_the_sql_helpers_refuse_what_they_cannot_write_safely() -> None:
 @pytest.fixture
 def warehouse(tmp_path: Path) -> Iterator[Project]:
     """A local warehouse holding the canary table of the issue's repro."""
-    with Project.local(state_dir=tmp_path / "state") as project:
+    with Project.local(project=PIPELINE, state_dir=tmp_path / "state") as project:
         project.engine.execute("CREATE SCHEMA IF NOT EXISTS MOVIELENS.ANALYTICS")
         project.engine.execute(f"CREATE TABLE {CANARY} (USER_ID NUMBER)")
         project.engine.execute(f"INSERT INTO {CANARY} VALUES (1)")
@@ -157,7 +158,7 @@ LAYER_MODELS = {
 
 def sql_builders(engine: Engine, field: str, data_dir: Path) -> dict[str, Callable[[], object]]:
     """Every entry point that builds SQL from the profile's names and reads ``field``."""
-    from netflix_elt.report.data import ReportData
+    from netflix_elt.movielens.report.data import ReportData
 
     profile = engine.profile
     value = getattr(profile, field) if field == "database" else getattr(profile.schemas, field)
@@ -171,7 +172,7 @@ def sql_builders(engine: Engine, field: str, data_dir: Path) -> dict[str, Callab
         "report catalog": ({"analysis", "analytics"}, lambda: ReportData(report_project).catalog),
     }
     if field in LAYER_MODELS:
-        project = Project(profile=profile, state_dir=data_dir)
+        project = Project(profile=profile, state_dir=data_dir, project=PIPELINE)
         builders["relation"] = ({field}, lambda: project.relation(LAYER_MODELS[field]))
     return {
         name: build for name, (fields, build) in builders.items() if field == "database" or field in fields
@@ -244,5 +245,5 @@ def test_the_issue_repro_drops_nothing(warehouse: Project, tmp_path: Path, monke
         assert len(lines) == 1 and lines[0].startswith(f"error: {evil}: invalid value for 'schemas.meta'"), (
             lines
         )
-    with Project.local(state_dir=state_dir) as project:
+    with Project.local(project=PIPELINE, state_dir=state_dir) as project:
         assert project.engine.row_count(CANARY) == 1

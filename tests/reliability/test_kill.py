@@ -16,7 +16,8 @@ import pytest
 from netflix_elt.config import Profile
 from netflix_elt.engine import open_engine
 from netflix_elt.engine.worktables import find_work_tables
-from netflix_elt.loader import load_directory
+from netflix_elt.movielens import PIPELINE
+from netflix_elt.movielens.loader import load_directory
 from netflix_elt.project import Project
 from netflix_elt.quality import default_check_runner
 from netflix_elt.recovery import find_leftovers
@@ -43,7 +44,7 @@ def crash_registry() -> Registry:
 
 
 def checked(state_dir: Path) -> Project:
-    project = Project.local(state_dir=state_dir, registry=crash_registry())
+    project = Project.local(project=PIPELINE, state_dir=state_dir, registry=crash_registry())
     project.use_check_runner(default_check_runner(project))
     return project
 
@@ -52,7 +53,7 @@ def leftovers(state_dir: Path) -> tuple[list[str], int]:
     """Work tables and IN_PROGRESS loads in the warehouse, looked at without clearing them."""
     with open_engine(Profile(), state_dir) as engine:
         found = find_leftovers(engine)
-    return [t.rsplit(".", 1)[-1] for t in found.tables], len(found.loads)
+    return [t.rsplit(".", 1)[-1] for t in found.tables], len(found.rows)
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +122,7 @@ LOAD_KILLS = [
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from netflix_elt.datagen import generate_dataset
+    from netflix_elt.movielens.datagen import generate_dataset
 
     out = tmp_path_factory.mktemp("release") / "small"
     generate_dataset(out, 1000, 7)
@@ -136,7 +137,7 @@ def load_log(project: Project) -> list[tuple[str, str, str]]:
 
 
 def test_a_load_killed_at_each_point_recovers_to_the_clean_result(release: Path, tmp_path: Path) -> None:
-    with Project.local(state_dir=tmp_path / "clean") as project:
+    with Project.local(project=PIPELINE, state_dir=tmp_path / "clean") as project:
         load_directory(project.engine, release)
 
     state_dir = tmp_path / "killed"
@@ -151,10 +152,12 @@ def test_a_load_killed_at_each_point_recovers_to_the_clean_result(release: Path,
         assert all(t.startswith(("LANDING_", "RECORD_MAP")) for t in left), left
         assert number > 0 or left  # the first kill comes right after the landing table was made
         if "RAW_RATINGS" in pattern:  # killed inside the file's transaction: none of its rows are kept
-            with Project.local(state_dir=state_dir) as project:
+            with Project.local(project=PIPELINE, state_dir=state_dir) as project:
                 assert project.engine.row_count("MOVIELENS.RAW.RAW_RATINGS") == 0
 
-    with Project.local(state_dir=state_dir) as project:  # opening marks the IN_PROGRESS rows
+    with Project.local(
+        project=PIPELINE, state_dir=state_dir
+    ) as project:  # opening marks the IN_PROGRESS rows
         log = load_log(project)
         assert [s for _, _, s in log].count("INTERRUPTED") == sum(p for _, p in LOAD_KILLS)
         assert "IN_PROGRESS" not in {s for _, _, s in log}
@@ -164,4 +167,8 @@ def test_a_load_killed_at_each_point_recovers_to_the_clean_result(release: Path,
         ratings = [s for _, t, s in load_log(project) if t == "RAW_RATINGS"]
         assert ratings.count("LOADED") == 1  # loaded once, by the run killed after its COMMIT
     raw = ["raw_*"]  # the loader's tables (the sources of the MovieLens pipeline)
-    assert_same_tables(Project.local(state_dir=state_dir), Project.local(state_dir=tmp_path / "clean"), raw)
+    assert_same_tables(
+        Project.local(project=PIPELINE, state_dir=state_dir),
+        Project.local(project=PIPELINE, state_dir=tmp_path / "clean"),
+        raw,
+    )

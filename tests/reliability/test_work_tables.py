@@ -15,7 +15,7 @@ from netflix_elt.cli import app
 from netflix_elt.declare import spec_of
 from netflix_elt.engine import worktables
 from netflix_elt.engine.worktables import find_work_tables
-from netflix_elt.loader import load_directory
+from netflix_elt.movielens.loader import load_directory
 from netflix_elt.project import PROJECT_ENV, Project
 from netflix_elt.registry import Registry
 

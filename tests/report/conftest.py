@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from netflix_elt.movielens.report import Report, generate_report
 from netflix_elt.project import Project
 from netflix_elt.registry import Registry
-from netflix_elt.report import Report, generate_report
 
 from . import lineage_models
 from .support import CHROMIUM, PageView, view_in_chromium

@@ -338,7 +338,7 @@ def load_table(engine: Engine, relation: str, types: dict[str, str], rows: Itera
 
 def with_contract_columns(name: str, types: dict[str, str], rows: Rows) -> tuple[dict[str, str], Rows]:
     """The table padded to the MovieLens analysis contract: columns the report never reads, NULL."""
-    spec = Registry.from_package("netflix_elt.pipeline")[name]
+    spec = Registry.from_package("netflix_elt.movielens.pipeline")[name]
     assert spec.contract is not None, name
     missing = {c.name: c.type for c in spec.contract.columns if c.name not in types}
     return {**types, **missing}, [[*row, *(None for _ in missing)] for row in rows]

@@ -10,11 +10,11 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
+from netflix_elt.movielens.report import charts
+from netflix_elt.movielens.report import format as fmt
+from netflix_elt.movielens.report.lineage import depths, layout, lineage_svg
+from netflix_elt.movielens.report.svg import esc, nice_ticks
 from netflix_elt.registry import Registry
-from netflix_elt.report import charts
-from netflix_elt.report import format as fmt
-from netflix_elt.report.lineage import depths, layout, lineage_svg
-from netflix_elt.report.svg import esc, nice_ticks
 
 from . import lineage_models
 

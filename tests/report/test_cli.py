@@ -9,8 +9,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from netflix_elt.cli import app
-from netflix_elt.report.sections import SPECS
+from netflix_elt.movielens.cli import app
+from netflix_elt.movielens.report.sections import SPECS
 
 from .conftest import open_synthetic_project
 from .synthetic import create_synthetic_analyses
@@ -54,7 +54,7 @@ def test_cli_writes_to_the_state_dir_by_default(tmp_path: Path) -> None:
 
 def test_command_module_imports_nothing_heavy() -> None:
     code = (
-        "import sys, netflix_elt.cli.report as r; "
+        "import sys, netflix_elt.movielens.cli.report as r; "
         "heavy = [m for m in ('pandas', 'snowflake.snowpark', 'playwright', 'duckdb', 'fakesnow') if m in sys.modules]; "
         "print(','.join(heavy))"
     )

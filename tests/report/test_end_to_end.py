@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from netflix_elt.movielens import PIPELINE
+from netflix_elt.movielens.report import generate_report
+from netflix_elt.movielens.report.data import analysis_contracts
 from netflix_elt.project import Project
-from netflix_elt.report import generate_report
-from netflix_elt.report.data import analysis_contracts
 
 from .support import view_in_chromium
 
@@ -19,13 +20,13 @@ pytestmark = pytest.mark.timeout(90)  # measured ~30 s; the margin is for a load
 
 
 def test_report_over_movielens_small(movielens_small: Path, tmp_path: Path, chromium: None) -> None:
-    if importlib.util.find_spec("netflix_elt.pipeline.analyses") is None:
-        pytest.skip("the analyses package (netflix_elt.pipeline.analyses) is not there yet")
+    if importlib.util.find_spec("netflix_elt.movielens.pipeline.analyses") is None:
+        pytest.skip("the analyses package (netflix_elt.movielens.pipeline.analyses) is not there yet")
     try:
-        from netflix_elt.loader import load_directory
+        from netflix_elt.movielens.loader import load_directory
     except ImportError:
-        pytest.skip("netflix_elt.loader.load_directory is not available")
-    with Project.local(state_dir=tmp_path / "state") as project:
+        pytest.skip("netflix_elt.movielens.loader.load_directory is not available")
+    with Project.local(project=PIPELINE, state_dir=tmp_path / "state") as project:
         load_directory(project.engine, movielens_small, mode="replace")
         run = project.build()
         report = generate_report(project)

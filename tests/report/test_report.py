@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import sqlglot
 
-from netflix_elt.report import generate_report
-from netflix_elt.report.data import ReportData
-from netflix_elt.report.sections import SPECS, build_section, spec_for
-from netflix_elt.report.sections.base import GROUPS
+from netflix_elt.movielens.report import generate_report
+from netflix_elt.movielens.report.data import ReportData
+from netflix_elt.movielens.report.sections import SPECS, build_section, spec_for
+from netflix_elt.movielens.report.sections.base import GROUPS
 
 from .conftest import Rendered, open_synthetic_project
 from .synthetic import TRICKY_TITLE, load_table, synthetic_tables, with_contract_columns

@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
-from netflix_elt.report.sections import SPECS, assign_parameters
-from netflix_elt.report.sections.content import as_fraction, weighted_average
-from netflix_elt.report.sections.users import activity_bins, bin_label
+from netflix_elt.movielens.report.sections import SPECS, assign_parameters
+from netflix_elt.movielens.report.sections.content import as_fraction, weighted_average
+from netflix_elt.movielens.report.sections.users import activity_bins, bin_label
 
 
 @pytest.mark.parametrize(("low", "high"), [(20, 2698), (0, 7), (5, 5), (1, 1_000_000), (33, 48)])

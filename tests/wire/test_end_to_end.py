@@ -71,7 +71,7 @@ def test_movielens_end_to_end(release: Path, tier: Tier) -> None:  # no server w
     day1_results = tier.run_results()
     assert_built_and_checked(day1_results)
     left = {name: r["status"] for name, r in day1_results.items() if r["status"] in LEFT_AS_THEY_ARE}
-    weekly = {spec.name for spec in Registry.from_package("netflix_elt.pipeline") if spec.cron}
+    weekly = {spec.name for spec in Registry.from_package("netflix_elt.movielens.pipeline") if spec.cron}
     # nothing changed the seeds; the weekly analyses wait for their slot (unless one passed since day 0)
     assert {"SEED_GENRES", "SEED_MOVIE_RELEASE_DATES"} <= {n for n, s in left.items() if s == "up_to_date"}
     assert {n for n, s in left.items() if s == "not_due"} <= weekly
@@ -118,7 +118,9 @@ def test_movielens_end_to_end(release: Path, tier: Tier) -> None:  # no server w
     diff = tier.cli("diff", "--against", local.state_dir, "--format", "json")  # exit 0: equal
     compared = json.loads(diff.stdout)["models"]
     published = [
-        spec.name for spec in Registry.from_package("netflix_elt.pipeline") if spec.kind_name in DIFFED
+        spec.name
+        for spec in Registry.from_package("netflix_elt.movielens.pipeline")
+        if spec.kind_name in DIFFED
     ]
     assert sorted(model["model"] for model in compared) == sorted(published)
 
@@ -143,7 +145,7 @@ def load_log_per_batch(tier: Tier) -> list[list[dict[str, Any]]]:
 def assert_built_and_checked(results: dict[str, dict[str, Any]]) -> None:
     """Every node built or left as it is (up to date, or not due: then its last checks stand and none
     ran), every declared check of a built node ran (expectations in the warehouse through GX)."""
-    registry = Registry.from_package("netflix_elt.pipeline")
+    registry = Registry.from_package("netflix_elt.movielens.pipeline")
     accepted = ("success", "warn", *LEFT_AS_THEY_ARE)
     assert not {name: r["message"] for name, r in results.items() if r["status"] not in accepted}
     built = {name for name, r in results.items() if r["status"] in ("success", "warn")}

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import snowflake.connector.errors
 
-from netflix_elt.loader.tables import create_file_format_sql, create_stage_sql
+from netflix_elt.movielens.loader.tables import create_file_format_sql, create_stage_sql
 from netflix_elt.testing.rewrites import REWRITES, SUCCESS, WireSession, install_macros, rewrite
 
 

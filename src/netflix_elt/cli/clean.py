@@ -1,4 +1,4 @@
-"""``clean``: drop the work tables and finalise the loads that killed runs left behind.
+"""``clean``: drop the work tables and finalise the bookkeeping (such as loads) that killed runs left behind.
 
 Every command that opens the warehouse already does this first; ``clean`` does it on its own and says
 what it found, and ``--dry-run`` only lists it.
@@ -26,7 +26,7 @@ def clean(
     profile: ProfileOption = None,
     state_dir: StateDirOption = None,
 ) -> None:
-    """Drop work tables of dead runs and mark their unfinished file loads INTERRUPTED in LOAD_LOG."""
+    """Drop work tables of dead runs and mark their unfinished bookkeeping (file loads: INTERRUPTED)."""
     from netflix_elt.config import load_profile, resolve_state_dir
     from netflix_elt.engine import open_engine
     from netflix_elt.recovery import clear_leftovers
@@ -39,11 +39,7 @@ def clean(
     for table in found.tables:
         console.print(f"{verb} {table}", markup=False, soft_wrap=True)
     verb = "would mark" if dry_run else "marked"
-    for load in found.loads:
-        console.print(
-            f"{verb} INTERRUPTED: {load.source_file} -> {load.target_table} (batch {load.batch_id})",
-            markup=False,
-            soft_wrap=True,
-        )
+    for row in found.rows:
+        console.print(f"{verb} {row}", markup=False, soft_wrap=True)
     if not found:
-        console.print("nothing to clean: no run left work tables or unfinished loads behind")
+        console.print("nothing to clean: no run left work tables or unfinished bookkeeping behind")

@@ -69,6 +69,7 @@ class Options:
     exclude: list[str] = field(default_factory=list)
     threads: int | None = None
     full_refresh: bool = False
+    default_project: str | None = None  # the application's package of models (see cli.create_app)
 
     def merged(self, **overrides: Any) -> Options:
         """These options with every override that was actually given on the command."""
@@ -86,7 +87,9 @@ def open_project(opts: Options) -> Project:
     from netflix_elt.project import Project
     from netflix_elt.quality import default_check_runner
 
-    project = Project(profile=load_profile(opts.profile), state_dir=opts.state_dir)
+    project = Project(
+        profile=load_profile(opts.profile), state_dir=opts.state_dir, default_project=opts.default_project
+    )
     project.use_check_runner(default_check_runner(project))
     return project
 

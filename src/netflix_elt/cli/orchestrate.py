@@ -38,7 +38,9 @@ SourceOption = Annotated[
 ModelsOption = Annotated[
     str | None,
     typer.Option(
-        "--models", help="Python package or module of the models (default: the MovieLens pipeline)."
+        "--models",
+        help="Python package or module of the models (default: $NETFLIX_ELT_PROJECT, the profile's "
+        "project, else the application's).",
     ),
 ]
 CronOption = Annotated[
@@ -187,8 +189,21 @@ def _parameters(opts: Options, source: Path | None, models: str | None) -> dict[
         state_dir=str(opts.state_dir) if opts.state_dir is not None else None,
         threads=opts.threads,
         full_refresh=opts.full_refresh or None,
-        models=models,
+        models=models or _default_models(opts),
     )
+
+
+def _default_models(opts: Options) -> str | None:
+    """The application's package of models (see ``cli.create_app``), unless $NETFLIX_ELT_PROJECT or the
+    profile names one, which the flow then reads itself."""
+    import os
+
+    from netflix_elt.config import load_profile
+    from netflix_elt.registry import PROJECT_ENV
+
+    if os.environ.get(PROJECT_ENV) or load_profile(opts.profile).project:
+        return None
+    return opts.default_project
 
 
 def print_flow_summary(summary: dict[str, Any]) -> None:

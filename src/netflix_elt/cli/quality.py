@@ -34,7 +34,6 @@ def unit_test(
 ) -> None:
     """Run the unit tests of the selected models on the embedded engine (given rows -> expected table)."""
 
-    from netflix_elt.project import project_package
     from netflix_elt.quality.unit import ModelUnitTest, discover_unit_tests
 
     opts = options(ctx, select=select, exclude=exclude, profile=profile, state_dir=state_dir)
@@ -43,7 +42,7 @@ def unit_test(
     chosen = project.select(opts.select, opts.exclude)
     if not chosen:
         nothing_chosen(project, opts)
-    cases = [c for c in discover_unit_tests(registry, [project_package()]) if c.model in chosen]
+    cases = [c for c in discover_unit_tests(registry, [project.package]) if c.model in chosen]
     if not cases:
         console.print("no unit tests found for the selected models")
         return

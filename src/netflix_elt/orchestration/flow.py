@@ -12,6 +12,8 @@ directory of the run (the project directory in the shipped deployments).
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,22 +22,25 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed, State
 
 from netflix_elt.config import load_profile
-from netflix_elt.errors import NetflixEltError
+from netflix_elt.errors import ConfigError, NetflixEltError
 from netflix_elt.orchestration import FLOW_NAME
 from netflix_elt.orchestration.scheduler import PrefectScheduler, retry_if_transient
 from netflix_elt.orchestration.summary import publish_artifacts, run_summary, summary_lines
 from netflix_elt.project import Project
-from netflix_elt.registry import Registry
 
 if TYPE_CHECKING:
     from netflix_elt.engine import Engine
     from netflix_elt.executor import CheckRunner
     from netflix_elt.results import RunResult
 
+# What a project's package defines to load raw files before the build: (engine, source_dir) -> summary
+LOAD_STEP = "load_new_files"
+LoadStep = Callable[["Engine", Path], Any]
+
 
 @flow(
     name=FLOW_NAME,
-    description="Load new MovieLens files into RAW, then build and check the warehouse, model by model.",
+    description="Load new raw files, then build and check the warehouse, model by model.",
     persist_result=False,
 )
 def build_warehouse(
@@ -54,8 +59,8 @@ def build_warehouse(
     ``select``/``exclude``: dbt-style selectors; ``source_dir``: directory of raw files to load first
     (default: the profile's ``orchestration.source_dir``; nothing is loaded when neither is set);
     ``profile``: profile name or path; ``state_dir``: state directory; ``threads``: models built at once
-    (default: the profile's); ``models``: package or module of the models (default: the MovieLens
-    pipeline); ``vars``: values the models see as ``ctx.vars``.
+    (default: the profile's); ``models``: package or module of the models (default: $NETFLIX_ELT_PROJECT,
+    else the profile's ``project``); ``vars``: values the models see as ``ctx.vars``.
     """
     logger = get_run_logger()
     try:
@@ -98,9 +103,10 @@ def load_and_build(
         source = source_dir or settings.source_dir
         load = None
         if source:
+            step = load_step_of(project.package)
             loaded = load_new_files.with_options(
                 retries=settings.retries, retry_delay_seconds=settings.retry_delay_seconds
-            )(project.engine, source, return_state=True)
+            )(project.engine, source, step, return_state=True)
             load = loaded.result()  # raises what the load raised (a LoadError stays a LoadError)
         else:
             get_run_logger().info("no source directory configured: nothing to load")
@@ -124,16 +130,14 @@ def load_and_build(
     persist_result=False,
     retry_condition_fn=retry_if_transient,
 )
-def load_new_files(engine: Engine, source_dir: str) -> dict[str, Any] | State:
-    """Append the raw files of ``source_dir`` not loaded yet (the loader skips files it has seen).
+def load_new_files(engine: Engine, source_dir: str, step: LoadStep) -> dict[str, Any] | State:
+    """Append the raw files of ``source_dir`` not loaded yet with the project's load step.
 
     A directory or file that cannot be loaded ends the task Failed with the LoadError as its data (no
     retry, no traceback); any other exception is raised, so a transient one is retried.
     """
-    from netflix_elt.loader import load_directory
-
     try:
-        summary = load_directory(engine, Path(source_dir), mode="append")
+        summary = step(engine, Path(source_dir))
     except NetflixEltError as exc:
         get_run_logger().error(exc.render())
         return Failed(message=exc.render(), data=exc)
@@ -150,10 +154,22 @@ def load_new_files(engine: Engine, source_dir: str) -> dict[str, Any] | State:
     return summary.to_dict()
 
 
+def load_step_of(package: str) -> LoadStep:
+    """The load step of a project: the ``load_new_files(engine, source_dir)`` its package of models
+    defines (returning a summary with ``to_dict()`` and ``totals``, as the MovieLens loader's)."""
+    step = getattr(importlib.import_module(package), LOAD_STEP, None)
+    if not callable(step):
+        raise ConfigError(
+            f"a source directory was given, but the project package '{package}' defines no {LOAD_STEP}()",
+            hint=f"define {LOAD_STEP}(engine, source_dir) in '{package}', or run the flow without a source",
+        )
+    return step
+
+
 def open_project(profile: str = "local", state_dir: str | None = None, models: str | None = None) -> Project:
-    """The project the flow builds: ``models`` (a package or module name) or the default pipeline."""
-    registry = Registry.from_package(models) if models else None
-    return Project(registry=registry, profile=load_profile(profile), state_dir=state_dir)
+    """The project the flow builds: ``models`` (a package or module name), else the package
+    $NETFLIX_ELT_PROJECT or the profile names."""
+    return Project(profile=load_profile(profile), state_dir=state_dir, project=models)
 
 
 def check_runner_for(project: Project) -> CheckRunner:

@@ -1,0 +1,84 @@
+"""ANALYSIS_PARAMETERS: every method parameter of the analyses, and the data figures they are relative
+to (the global mean rating, the first and last rating), so a report can state how each answer was made."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from netflix_elt.declare import column, model
+from netflix_elt.kinds import Analysis
+from netflix_elt.movielens.pipeline.analyses import (
+    business,
+    clusters,
+    content,
+    operations,
+    recommendations,
+    segments,
+    temporal,
+    users,
+)
+from netflix_elt.movielens.pipeline.analyses._common import Parameter, constant_rows, global_stats, union_all
+from netflix_elt.snowpark import F
+
+if TYPE_CHECKING:
+    from snowflake.snowpark import DataFrame
+
+MODULES = (users, segments, content, temporal, recommendations, clusters, business, operations)
+COLUMNS = {"ANALYSIS": "varchar", "PARAMETER": "varchar", "VALUE": "varchar", "DESCRIPTION": "varchar"}
+DATA = "DATA"
+
+
+def declared_parameters() -> list[Parameter]:
+    """The parameters() of every analysis module, in module order."""
+    return [parameter for module in MODULES for parameter in module.parameters()]
+
+
+@model(
+    Analysis(question="Which parameters and reference figures do the analyses use?"),
+    tags=["analysis", "operations"],
+    columns=[
+        column("ANALYSIS", "VARCHAR", nullable=False, key=True),
+        column("PARAMETER", "VARCHAR", nullable=False, key=True),
+        column("VALUE", "VARCHAR"),
+        column("DESCRIPTION", "VARCHAR", nullable=False),
+    ],
+)
+def analysis_parameters(agg_user_ratings: DataFrame) -> DataFrame:
+    """One row per (analysis, parameter): its value as text and what it means; ANALYSIS = 'DATA' rows
+    hold the figures of the data set that relative rules refer to (global mean, first and last rating)."""
+    declared = constant_rows(
+        agg_user_ratings,
+        COLUMNS,
+        [(p.analysis, p.parameter, p.text, p.description) for p in declared_parameters()],
+    )
+    stats = global_stats(agg_user_ratings)
+
+    def figure(name: str, value: F.Column, description: str) -> DataFrame:
+        return stats.select(
+            F.lit(DATA).alias("ANALYSIS"),
+            F.lit(name).alias("PARAMETER"),
+            value.cast("varchar").alias("VALUE"),
+            F.lit(description).alias("DESCRIPTION"),
+        )
+
+    return union_all(
+        declared,
+        figure(
+            "GLOBAL_AVG_RATING",
+            F.round(F.col("GLOBAL_AVG_RATING"), 6),
+            "mean of every rating (the platform average), 6 decimals",
+        ),
+        figure("TOTAL_RATINGS", F.col("TOTAL_RATINGS"), "ratings in FCT_RATINGS"),
+        figure("FIRST_RATED_AT", timestamp_text(F.col("FIRST_RATED_AT")), "earliest rating (UTC)"),
+        figure(
+            "LAST_RATED_AT",
+            timestamp_text(F.col("LAST_RATED_AT")),
+            "latest rating (UTC); the recency windows end here",
+        ),
+    )
+
+
+def timestamp_text(timestamp: F.Column) -> F.Column:
+    """'YYYY-MM-DD HH24:MI:SS' from the default DATE and TIME output formats, which both engines share
+    (a TIMESTAMP cast to text differs: Snowflake adds milliseconds)."""
+    return F.concat(F.to_date(timestamp).cast("varchar"), F.lit(" "), timestamp.cast("time").cast("varchar"))
