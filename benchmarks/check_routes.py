@@ -109,8 +109,8 @@ def main(rows: int) -> None:
     peak_projected = peak_gb()
 
     def gx_whole_table() -> None:
+        from netflix_elt.quality.check_runner import declared_checks
         from netflix_elt.quality.gx_route import GxValidator
-        from netflix_elt.quality.runner import declared_checks
 
         whole = engine.session().table(target).to_pandas()
         calls = [(i, c.expectation) for i, (_, c) in enumerate(declared_checks(spec, "bench"))]

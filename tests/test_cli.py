@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from framework import long_names, shop
 from netflix_elt.cli import app, common
-from netflix_elt.lineage import to_dot, to_mermaid
+from netflix_elt.graph_text import to_dot, to_mermaid
 from netflix_elt.project import PROJECT_ENV, Project
 from netflix_elt.registry import Registry
 

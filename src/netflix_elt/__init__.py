@@ -24,7 +24,7 @@ _EXPORTS = {
     "min_of": "netflix_elt.kinds",
     "sum_of": "netflix_elt.kinds",
     "column": "netflix_elt.contracts",
-    "ModelContext": "netflix_elt.declare",
+    "ModelContext": "netflix_elt.kinds.context",
     "model": "netflix_elt.declare",
     "seed": "netflix_elt.declare",
     "source": "netflix_elt.declare",

@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from netflix_elt.changes import change_table
-from netflix_elt.declare import CONTEXT_PARAMETER, ModelContext, ModelSpec
+from netflix_elt.declare import CONTEXT_PARAMETER, ModelSpec
 from netflix_elt.errors import ModelError, NetflixEltError, SqlError
 from netflix_elt.kinds import BuildJob, BuildOutcome
+from netflix_elt.kinds.context import ModelContext
 from netflix_elt.registry import Registry
 from netflix_elt.results import LEFT_AS_IS, NodeResult
 from netflix_elt.sql import referenced_tables

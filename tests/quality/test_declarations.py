@@ -22,7 +22,7 @@ from netflix_elt.quality import (
     singular,
     snapshot_invariants,
 )
-from netflix_elt.quality.runner import declared_checks
+from netflix_elt.quality.check_runner import declared_checks
 
 TESTS = Path(__file__).resolve().parents[1]
 

@@ -22,7 +22,7 @@ import pytest
 from sqlglot import exp
 
 from netflix_elt.config import Schemas
-from netflix_elt.quality.runner import declared_checks
+from netflix_elt.quality.check_runner import declared_checks
 from netflix_elt.registry import Registry
 from netflix_elt.sql import parse_snowflake
 

@@ -174,7 +174,7 @@ def graph(
     exclude: ExcludeOption = None,
 ) -> None:
     """Print the model graph as Mermaid or Graphviz DOT."""
-    from netflix_elt.lineage import to_dot, to_mermaid
+    from netflix_elt.graph_text import to_dot, to_mermaid
 
     opts = options(ctx, select=select, exclude=exclude)
     project = open_project(opts)

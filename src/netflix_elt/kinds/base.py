@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from snowflake.snowpark import DataFrame
 
     from netflix_elt.changes import ChangeLog, ChangeReader
-    from netflix_elt.declare import ModelContext
     from netflix_elt.engine import Engine
+    from netflix_elt.kinds.context import ModelContext
 
 
 class Kind(BaseModel):

@@ -97,7 +97,7 @@ def load_and_build(
     vars: dict[str, Any] | None,
 ) -> tuple[RunResult, dict[str, int], dict[str, Any] | None, str]:
     """The flow's work: (run, attempts per node, load summary or None, validation report path)."""
-    with open_project(profile, state_dir, models) as project:
+    with open_flow_project(profile, state_dir, models) as project:
         project.use_check_runner(check_runner_for(project))
         settings = project.profile.orchestration
         source = source_dir or settings.source_dir
@@ -166,7 +166,7 @@ def load_step_of(package: str) -> LoadStep:
     return step
 
 
-def open_project(profile: str = "local", state_dir: str | None = None, models: str | None = None) -> Project:
+def open_flow_project(profile: str = "local", state_dir: str | None = None, models: str | None = None) -> Project:
     """The project the flow builds: ``models`` (a package or module name), else the package
     $NETFLIX_ELT_PROJECT or the profile names."""
     return Project(profile=load_profile(profile), state_dir=state_dir, project=models)

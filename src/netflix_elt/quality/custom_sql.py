@@ -18,7 +18,7 @@ from netflix_elt.quality.custom import (
     ValidityCheck,
 )
 from netflix_elt.quality.errors import QualityError
-from netflix_elt.quality.local_route import column_quoter
+from netflix_elt.quality.pushdown_route import column_quoter
 from netflix_elt.quality.results import PARTIAL_SIZE, SAMPLE_SIZE, Outcome, map_outcome
 from netflix_elt.sql import dataframe_sql, parse_snowflake
 

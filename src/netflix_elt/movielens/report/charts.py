@@ -19,7 +19,7 @@ from netflix_elt.movielens.report.svg import (
     INK,
     MUTED,
     PALETTE,
-    Scale,
+    LinearScale,
     blend,
     circle,
     clip,
@@ -77,7 +77,7 @@ def _no_data(title: str, width: float = 640) -> str:
     return document(width, 60, title, "no data", [text(width / 2, 34, "no data", "middle", fill=MUTED)])
 
 
-def _value_axis(scale: Scale, ticks: list[float], x0: float, x1: float, formatter: Formatter) -> list[str]:
+def _value_axis(scale: LinearScale, ticks: list[float], x0: float, x1: float, formatter: Formatter) -> list[str]:
     """Horizontal grid lines with tick labels left of the plot."""
     parts = []
     for value in ticks:
@@ -106,7 +106,7 @@ def bar_chart(
     ticks = nice_ticks(min(0.0, *present), max(0.0, *present))
     left = max(text_width(formatter(t), 11) for t in ticks) + 12
     top, bottom, right = 22, 42, 10
-    scale = Scale(ticks[0], ticks[-1], height - bottom, top)
+    scale = LinearScale(ticks[0], ticks[-1], height - bottom, top)
     band = (width - left - right) / len(labels)
     every = max(1, round(len(labels) / ((width - left) / 44)))
     body = _value_axis(scale, ticks, left, width - right, formatter)
@@ -152,7 +152,7 @@ def hbar_chart(
     right = max(text_width(formatter(v), 11) for v in present) + note_width + 20
     top = 26 if legend_entries else 8
     height = top + row * len(labels) + 8
-    scale = Scale(min(0.0, *present), max(0.0, *present), left, width - right)
+    scale = LinearScale(min(0.0, *present), max(0.0, *present), left, width - right)
     body = []
     if legend_entries:
         body.append(legend(left, 14, legend_entries)[0])
@@ -186,7 +186,7 @@ def histogram(
     ticks = nice_ticks(0.0, max(float(c) for c in counts))
     left = max(text_width(formatter(t), 11) for t in ticks) + 12
     top, bottom, right = 14, 42, 10
-    scale = Scale(ticks[0], ticks[-1], height - bottom, top)
+    scale = LinearScale(ticks[0], ticks[-1], height - bottom, top)
     band = (width - left - right) / len(counts)
     every = max(1, round(len(counts) / ((width - left) / 52)))
     body = _value_axis(scale, ticks, left, width - right, formatter)
@@ -288,8 +288,8 @@ def line_chart(
     ticks = nice_ticks(min(0.0, *present) if zero_based else min(present), max(present))
     left = max(text_width(formatter(t), 11) for t in ticks) + 12
     top, bottom, right = 30, 34, 14
-    y = Scale(ticks[0], ticks[-1], height - bottom, top)
-    x = Scale(0, max(1, len(x_labels) - 1), left, width - right)
+    y = LinearScale(ticks[0], ticks[-1], height - bottom, top)
+    x = LinearScale(0, max(1, len(x_labels) - 1), left, width - right)
     body = _value_axis(y, ticks, left, width - right, formatter)
     every = max(1, -(-len(x_labels) // 8))
     for i in range(0, len(x_labels), every):
@@ -344,8 +344,8 @@ def scatter(
     y_ticks = nice_ticks(min(p.y for p in points), max(p.y for p in points))
     left = max(text_width(y_formatter(t), 11) for t in y_ticks) + 14
     top, bottom, right = 28, 44, 14
-    x = Scale(x_ticks[0], x_ticks[-1], left, width - right)
-    y = Scale(y_ticks[0], y_ticks[-1], height - bottom, top)
+    x = LinearScale(x_ticks[0], x_ticks[-1], left, width - right)
+    y = LinearScale(y_ticks[0], y_ticks[-1], height - bottom, top)
     body = _value_axis(y, y_ticks, left, width - right, y_formatter)
     for value in x_ticks:
         body.append(line(x(value), top, x(value), height - bottom))

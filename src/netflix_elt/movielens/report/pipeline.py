@@ -12,7 +12,7 @@ from netflix_elt.errors import NetflixEltError
 from netflix_elt.movielens.report import charts
 from netflix_elt.movielens.report import format as fmt
 from netflix_elt.movielens.report.lineage import STATUS_COLOURS, lineage_svg
-from netflix_elt.movielens.report.sections.base import Column, Content, table
+from netflix_elt.movielens.report.sections.base import Content, TableColumn, table
 from netflix_elt.movielens.report.svg import MUTED
 
 if TYPE_CHECKING:
@@ -76,11 +76,11 @@ def last_run_content(data: ReportData) -> Content:
         [
             table(
                 [
-                    Column("Node", lambda r: str(r["name"])),
-                    Column("Kind", lambda r: str(r.get("kind", ""))),
-                    Column("Status", lambda r: str(r.get("status", ""))),
-                    Column("Seconds", lambda r: fmt.seconds(r.get("seconds")), True),
-                    Column("Rows", lambda r: fmt.integer(r.get("rows")), True),
+                    TableColumn("Node", lambda r: str(r["name"])),
+                    TableColumn("Kind", lambda r: str(r.get("kind", ""))),
+                    TableColumn("Status", lambda r: str(r.get("status", ""))),
+                    TableColumn("Seconds", lambda r: fmt.seconds(r.get("seconds")), True),
+                    TableColumn("Rows", lambda r: fmt.integer(r.get("rows")), True),
                 ],
                 slowest[:10],
                 "Slowest nodes",

@@ -79,7 +79,7 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
 
 
 @dataclass(frozen=True)
-class Scale:
+class LinearScale:
     """A linear map from a data domain to pixel coordinates."""
 
     domain_low: float

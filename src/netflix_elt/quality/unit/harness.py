@@ -20,10 +20,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from netflix_elt.declare import ModelContext, ModelSpec
+from netflix_elt.declare import ModelSpec
 from netflix_elt.engine import Column
 from netflix_elt.errors import NetflixEltError
 from netflix_elt.kinds import Source, Table
+from netflix_elt.kinds.context import ModelContext
 from netflix_elt.project import Project
 from netflix_elt.quality.errors import UnitTestError
 from netflix_elt.quality.unit.case import UnitTestCase, unit_test

@@ -1,5 +1,5 @@
 """What a report section is: its question and tables (SectionSpec), what its builder returns (Content),
-and the compact tables it shows (TableBlock, built from declarative Column specs)."""
+and the compact tables it shows (TableBlock, built from declarative TableColumn specs)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ GROUPS = ("User behaviour", "Content", "Recommendation prep", "Temporal", "Opera
 
 
 @dataclass(frozen=True)
-class Column:
+class TableColumn:
     """One column of a compact table: header, how to write a row's cell, right-aligned or not."""
 
     header: str
@@ -32,7 +32,7 @@ class TableBlock:
     caption: str = ""
 
 
-def table(columns: Sequence[Column], rows: Iterable[dict[str, Any]], caption: str = "") -> TableBlock:
+def table(columns: Sequence[TableColumn], rows: Iterable[dict[str, Any]], caption: str = "") -> TableBlock:
     """Format rows through the column specs."""
     return TableBlock(
         headers=[c.header for c in columns],

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from netflix_elt.movielens.report import charts
 from netflix_elt.movielens.report import format as fmt
-from netflix_elt.movielens.report.sections.base import Column, Content, SectionSpec, table
+from netflix_elt.movielens.report.sections.base import Content, SectionSpec, TableColumn, table
 from netflix_elt.movielens.report.svg import ACCENT, HIGHLIGHT, PALETTE, SECOND
 from netflix_elt.sql import literal
 
@@ -74,12 +74,12 @@ def coverage_gaps(data: ReportData) -> Content:
         [
             table(
                 [
-                    Column("Segment", lambda r: str(r["SEGMENT"])),
-                    Column("#", lambda r: fmt.integer(r["GAP_RANK"]), True),
-                    Column("Genre", lambda r: str(r["GENRE"])),
-                    Column("Demand", lambda r: fmt.percent(r["DEMAND_SHARE"]), True),
-                    Column("Supply", lambda r: fmt.percent(r["SUPPLY_SHARE"]), True),
-                    Column("Gap", lambda r: points(r["GAP"]), True),
+                    TableColumn("Segment", lambda r: str(r["SEGMENT"])),
+                    TableColumn("#", lambda r: fmt.integer(r["GAP_RANK"]), True),
+                    TableColumn("Genre", lambda r: str(r["GENRE"])),
+                    TableColumn("Demand", lambda r: fmt.percent(r["DEMAND_SHARE"]), True),
+                    TableColumn("Supply", lambda r: fmt.percent(r["SUPPLY_SHARE"]), True),
+                    TableColumn("Gap", lambda r: points(r["GAP"]), True),
                 ],
                 leaders[:15],
                 "Largest gaps per segment",
@@ -120,12 +120,12 @@ def promotion(data: ReportData) -> Content:
         [
             table(
                 [
-                    Column("#", lambda r: fmt.integer(r["PROMOTION_RANK"]), True),
-                    Column("Movie", lambda r: str(r["TITLE"])),
-                    Column("Score", lambda r: fmt.number(r["SCORE"], 3), True),
-                    Column("Bayesian avg", lambda r: fmt.rating(r["BAYESIAN_AVG"]), True),
-                    Column("Ratings", lambda r: fmt.integer(r["RATINGS_COUNT"]), True),
-                    Column("Recent", lambda r: fmt.integer(r["RECENT_RATINGS"]), True),
+                    TableColumn("#", lambda r: fmt.integer(r["PROMOTION_RANK"]), True),
+                    TableColumn("Movie", lambda r: str(r["TITLE"])),
+                    TableColumn("Score", lambda r: fmt.number(r["SCORE"], 3), True),
+                    TableColumn("Bayesian avg", lambda r: fmt.rating(r["BAYESIAN_AVG"]), True),
+                    TableColumn("Ratings", lambda r: fmt.integer(r["RATINGS_COUNT"]), True),
+                    TableColumn("Recent", lambda r: fmt.integer(r["RECENT_RATINGS"]), True),
                 ],
                 top,
                 "Promotion candidates",
@@ -181,13 +181,13 @@ def growth_potential(data: ReportData) -> Content:
         [
             table(
                 [
-                    Column("#", lambda r: fmt.integer(r["POTENTIAL_RANK"]), True),
-                    Column("Genre", lambda r: str(r["GENRE"])),
-                    Column("Catalogue", lambda r: fmt.percent(r["CATALOG_SHARE"]), True),
-                    Column("Ratings", lambda r: fmt.percent(r["RATING_SHARE"]), True),
-                    Column("Avg", lambda r: fmt.rating(r["AVG_RATING"]), True),
-                    Column("Growth", lambda r: fmt.signed_percent(r["RECENT_GROWTH"]), True),
-                    Column("Score", lambda r: fmt.number(r["POTENTIAL_SCORE"], 3), True),
+                    TableColumn("#", lambda r: fmt.integer(r["POTENTIAL_RANK"]), True),
+                    TableColumn("Genre", lambda r: str(r["GENRE"])),
+                    TableColumn("Catalogue", lambda r: fmt.percent(r["CATALOG_SHARE"]), True),
+                    TableColumn("Ratings", lambda r: fmt.percent(r["RATING_SHARE"]), True),
+                    TableColumn("Avg", lambda r: fmt.rating(r["AVG_RATING"]), True),
+                    TableColumn("Growth", lambda r: fmt.signed_percent(r["RECENT_GROWTH"]), True),
+                    TableColumn("Score", lambda r: fmt.number(r["POTENTIAL_SCORE"], 3), True),
                 ],
                 genres[:10],
                 "Genres by growth potential",
@@ -241,12 +241,12 @@ def segments(data: ReportData) -> Content:
         [
             table(
                 [
-                    Column("Segment", lambda r: str(r["SEGMENT"])),
-                    Column("Rule", lambda r: str(r["DESCRIPTION"] or "")),
-                    Column("Users", lambda r: fmt.integer(r["USERS"]), True),
-                    Column("Share", lambda r: fmt.percent(r["SHARE_OF_USERS"]), True),
-                    Column("Ratings/user", lambda r: fmt.number(r["AVG_RATINGS_PER_USER"], 1), True),
-                    Column("Avg rating", lambda r: fmt.rating(r["AVG_RATING"]), True),
+                    TableColumn("Segment", lambda r: str(r["SEGMENT"])),
+                    TableColumn("Rule", lambda r: str(r["DESCRIPTION"] or "")),
+                    TableColumn("Users", lambda r: fmt.integer(r["USERS"]), True),
+                    TableColumn("Share", lambda r: fmt.percent(r["SHARE_OF_USERS"]), True),
+                    TableColumn("Ratings/user", lambda r: fmt.number(r["AVG_RATINGS_PER_USER"], 1), True),
+                    TableColumn("Avg rating", lambda r: fmt.rating(r["AVG_RATING"]), True),
                 ],
                 summary,
                 "Segments",

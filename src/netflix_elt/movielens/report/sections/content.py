@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from netflix_elt.movielens.report import charts
 from netflix_elt.movielens.report import format as fmt
-from netflix_elt.movielens.report.sections.base import Column, Content, SectionSpec, table
+from netflix_elt.movielens.report.sections.base import Content, SectionSpec, TableColumn, table
 from netflix_elt.movielens.report.svg import ACCENT, HIGHLIGHT, SECOND
 from netflix_elt.sql import literal
 
@@ -97,11 +97,11 @@ def genre_and_year(data: ReportData) -> Content:
         [
             table(
                 [
-                    Column("Genre", lambda r: str(r["GENRE"])),
-                    Column("Movies rated", lambda r: fmt.integer(r["MOVIES_COUNT"]), True),
-                    Column("In catalogue", lambda r: fmt.integer(r["CATALOG_MOVIES"]), True),
-                    Column("Ratings", lambda r: fmt.integer(r["RATINGS_COUNT"]), True),
-                    Column("Avg rating", lambda r: fmt.rating(r["AVG_RATING"]), True),
+                    TableColumn("Genre", lambda r: str(r["GENRE"])),
+                    TableColumn("Movies rated", lambda r: fmt.integer(r["MOVIES_COUNT"]), True),
+                    TableColumn("In catalogue", lambda r: fmt.integer(r["CATALOG_MOVIES"]), True),
+                    TableColumn("Ratings", lambda r: fmt.integer(r["RATINGS_COUNT"]), True),
+                    TableColumn("Avg rating", lambda r: fmt.rating(r["AVG_RATING"]), True),
                 ],
                 by_ratings[:10],
                 "Most rated genres",
@@ -149,14 +149,14 @@ def genre_popularity(data: ReportData) -> Content:
     for r in podium:
         podium_by_segment.setdefault(str(r["SEGMENT"]), []).append(r)
 
-    def place(rank: int) -> Column:
+    def place(rank: int) -> TableColumn:
         def cell(row: dict[str, Any]) -> str:
             entries = row["ENTRIES"]
             if len(entries) < rank:
                 return fmt.MISSING
             return f"{entries[rank - 1]['GENRE']} ({fmt.percent(entries[rank - 1]['SHARE_OF_SEGMENT'])})"
 
-        return Column(f"#{rank}", cell)
+        return TableColumn(f"#{rank}", cell)
 
     return Content(
         answer,
@@ -177,7 +177,7 @@ def genre_popularity(data: ReportData) -> Content:
         ],
         [
             table(
-                [Column("Segment", lambda r: r["SEGMENT"]), place(1), place(2), place(3)],
+                [TableColumn("Segment", lambda r: r["SEGMENT"]), place(1), place(2), place(3)],
                 [{"SEGMENT": s, "ENTRIES": podium_by_segment.get(s, [])} for s in segments],
                 "Top three genres per segment",
             )
@@ -255,12 +255,12 @@ def rating_distribution(data: ReportData) -> Content:
         [
             table(
                 [
-                    Column("Movie", lambda r: str(r["TITLE"])),
-                    Column("Ratings", lambda r: fmt.integer(r["RATINGS_COUNT"]), True),
-                    Column("Avg", lambda r: fmt.rating(r["AVG_RATING"]), True),
-                    Column("Std dev", lambda r: fmt.rating(r["STDDEV_RATING"]), True),
-                    Column("Low share", lambda r: fmt.percent(r["SHARE_LOW"]), True),
-                    Column("High share", lambda r: fmt.percent(r["SHARE_HIGH"]), True),
+                    TableColumn("Movie", lambda r: str(r["TITLE"])),
+                    TableColumn("Ratings", lambda r: fmt.integer(r["RATINGS_COUNT"]), True),
+                    TableColumn("Avg", lambda r: fmt.rating(r["AVG_RATING"]), True),
+                    TableColumn("Std dev", lambda r: fmt.rating(r["STDDEV_RATING"]), True),
+                    TableColumn("Low share", lambda r: fmt.percent(r["SHARE_LOW"]), True),
+                    TableColumn("High share", lambda r: fmt.percent(r["SHARE_HIGH"]), True),
                 ],
                 polarised,
                 "Most rated polarising movies",
@@ -306,16 +306,16 @@ def engagement_gap(data: ReportData) -> Content:
         [
             table(
                 [
-                    Column("Rank", lambda r: fmt.integer(r["RANK"]), True),
-                    Column("Movie", lambda r: str(r["TITLE"])),
-                    Column("Ratings", lambda r: fmt.integer(r["RATINGS_COUNT"]), True),
-                    Column(
+                    TableColumn("Rank", lambda r: fmt.integer(r["RANK"]), True),
+                    TableColumn("Movie", lambda r: str(r["TITLE"])),
+                    TableColumn("Ratings", lambda r: fmt.integer(r["RATINGS_COUNT"]), True),
+                    TableColumn(
                         "Engagement pct.",
                         lambda r: fmt.percent(as_fraction(r["ENGAGEMENT_PERCENTILE"])),
                         True,
                     ),
-                    Column("Avg", lambda r: fmt.rating(r["AVG_RATING"]), True),
-                    Column("Gap", lambda r: fmt.signed(r["RATING_GAP"]), True),
+                    TableColumn("Avg", lambda r: fmt.rating(r["AVG_RATING"]), True),
+                    TableColumn("Gap", lambda r: fmt.signed(r["RATING_GAP"]), True),
                 ],
                 top,
                 "High engagement, low rating",

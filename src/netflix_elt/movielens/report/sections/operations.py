@@ -8,7 +8,7 @@ from netflix_elt.movielens.report import charts
 from netflix_elt.movielens.report import format as fmt
 from netflix_elt.movielens.report.data import movie_label
 from netflix_elt.movielens.report.lineage import KIND_COLOURS
-from netflix_elt.movielens.report.sections.base import Column, Content, SectionSpec, table
+from netflix_elt.movielens.report.sections.base import Content, SectionSpec, TableColumn, table
 from netflix_elt.movielens.report.svg import ACCENT, MUTED, SECOND
 
 if TYPE_CHECKING:
@@ -50,12 +50,12 @@ def completeness(data: ReportData) -> Content:
         [
             table(
                 [
-                    Column("Table", lambda r: str(r["TABLE_NAME"])),
-                    Column("Column", lambda r: str(r["COLUMN_NAME"])),
-                    Column("Rows", lambda r: fmt.integer(r["ROWS_TOTAL"]), True),
-                    Column("Missing", lambda r: fmt.integer(r["ROWS_MISSING"]), True),
-                    Column("Share", lambda r: fmt.percent(r["SHARE_MISSING"], 2), True),
-                    Column("Note", lambda r: str(r["NOTE"] or "")),
+                    TableColumn("Table", lambda r: str(r["TABLE_NAME"])),
+                    TableColumn("TableColumn", lambda r: str(r["COLUMN_NAME"])),
+                    TableColumn("Rows", lambda r: fmt.integer(r["ROWS_TOTAL"]), True),
+                    TableColumn("Missing", lambda r: fmt.integer(r["ROWS_MISSING"]), True),
+                    TableColumn("Share", lambda r: fmt.percent(r["SHARE_MISSING"], 2), True),
+                    TableColumn("Note", lambda r: str(r["NOTE"] or "")),
                 ],
                 worst[:10],
                 "Least complete columns",
@@ -115,12 +115,12 @@ def consistency(data: ReportData) -> Content:
         [
             table(
                 [
-                    Column("Type", lambda r: str(r["ENTITY_TYPE"])),
-                    Column("Who", lambda r: entity_label(r, titles)),
-                    Column("Ratings", lambda r: fmt.integer(r["RATINGS_COUNT"]), True),
-                    Column("Avg", lambda r: fmt.rating(r["AVG_RATING"]), True),
-                    Column("Std dev", lambda r: fmt.rating(r["STDDEV_RATING"]), True),
-                    Column("Bias", lambda r: fmt.signed(r["MEAN_BIAS"]), True),
+                    TableColumn("Type", lambda r: str(r["ENTITY_TYPE"])),
+                    TableColumn("Who", lambda r: entity_label(r, titles)),
+                    TableColumn("Ratings", lambda r: fmt.integer(r["RATINGS_COUNT"]), True),
+                    TableColumn("Avg", lambda r: fmt.rating(r["AVG_RATING"]), True),
+                    TableColumn("Std dev", lambda r: fmt.rating(r["STDDEV_RATING"]), True),
+                    TableColumn("Bias", lambda r: fmt.signed(r["MEAN_BIAS"]), True),
                 ],
                 outliers,
                 "Strongest outliers",
@@ -177,14 +177,14 @@ def model_timings(data: ReportData) -> Content:
         [
             table(
                 [
-                    Column("Model", lambda r: str(r["MODEL_NAME"])),
-                    Column("Kind", lambda r: str(r["KIND"])),
-                    Column("Runs", lambda r: fmt.integer(r["RUNS"]), True),
-                    Column("Last", lambda r: fmt.seconds(r["LAST_SECONDS"]), True),
-                    Column("Avg", lambda r: fmt.seconds(r["AVG_SECONDS"]), True),
-                    Column("Max", lambda r: fmt.seconds(r["MAX_SECONDS"]), True),
-                    Column("Rows", lambda r: fmt.integer(r["LAST_ROWS"]), True),
-                    Column("Status", lambda r: str(r["LAST_STATUS"] or fmt.MISSING)),
+                    TableColumn("Model", lambda r: str(r["MODEL_NAME"])),
+                    TableColumn("Kind", lambda r: str(r["KIND"])),
+                    TableColumn("Runs", lambda r: fmt.integer(r["RUNS"]), True),
+                    TableColumn("Last", lambda r: fmt.seconds(r["LAST_SECONDS"]), True),
+                    TableColumn("Avg", lambda r: fmt.seconds(r["AVG_SECONDS"]), True),
+                    TableColumn("Max", lambda r: fmt.seconds(r["MAX_SECONDS"]), True),
+                    TableColumn("Rows", lambda r: fmt.integer(r["LAST_ROWS"]), True),
+                    TableColumn("Status", lambda r: str(r["LAST_STATUS"] or fmt.MISSING)),
                 ],
                 slowest[:10],
                 "Slowest models",

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from netflix_elt.movielens.report import charts
 from netflix_elt.movielens.report import format as fmt
 from netflix_elt.movielens.report.data import movie_label
-from netflix_elt.movielens.report.sections.base import Column, Content, SectionSpec, table
+from netflix_elt.movielens.report.sections.base import Content, SectionSpec, TableColumn, table
 from netflix_elt.movielens.report.svg import PALETTE
 
 if TYPE_CHECKING:
@@ -81,10 +81,10 @@ def similar_users(data: ReportData) -> Content:
         [
             table(
                 [
-                    Column("User", lambda r: str(r["USER_ID"])),
-                    Column("Similar user", lambda r: str(r["SIMILAR_USER_ID"])),
-                    Column("Similarity", lambda r: fmt.number(r["SIMILARITY"], 3), True),
-                    Column("Co-rated movies", lambda r: fmt.integer(r["CO_RATED_COUNT"]), True),
+                    TableColumn("User", lambda r: str(r["USER_ID"])),
+                    TableColumn("Similar user", lambda r: str(r["SIMILAR_USER_ID"])),
+                    TableColumn("Similarity", lambda r: fmt.number(r["SIMILARITY"], 3), True),
+                    TableColumn("Co-rated movies", lambda r: fmt.integer(r["CO_RATED_COUNT"]), True),
                 ],
                 pairs[:10],
                 "Most similar pairs of users",
@@ -162,11 +162,11 @@ def co_ratings(data: ReportData) -> Content:
     tables = [
         table(
             [
-                Column("Movie", lambda r: movie_label(titles, r["MOVIE_ID"])),
-                Column("#", lambda r: fmt.integer(r["RELATED_RANK"]), True),
-                Column("Also rated", lambda r: movie_label(titles, r["RELATED_MOVIE_ID"])),
-                Column("Co-raters", lambda r: fmt.integer(r["CO_RATERS"]), True),
-                Column("Score", lambda r: fmt.number(r["SCORE"], 3), True),
+                TableColumn("Movie", lambda r: movie_label(titles, r["MOVIE_ID"])),
+                TableColumn("#", lambda r: fmt.integer(r["RELATED_RANK"]), True),
+                TableColumn("Also rated", lambda r: movie_label(titles, r["RELATED_MOVIE_ID"])),
+                TableColumn("Co-raters", lambda r: fmt.integer(r["CO_RATERS"]), True),
+                TableColumn("Score", lambda r: fmt.number(r["SCORE"], 3), True),
             ],
             examples,
             "Examples: the three most related movies of the most co-rated titles",
@@ -174,7 +174,7 @@ def co_ratings(data: ReportData) -> Content:
     ]
     if stats:
         columns = [
-            Column(name.replace("_", " ").lower(), cell_of(name), name != "ANALYSIS") for name in stats[0]
+            TableColumn(name.replace("_", " ").lower(), cell_of(name), name != "ANALYSIS") for name in stats[0]
         ]
         tables.append(table(columns, stats, "Pair statistics and bounds"))
     return Content(answer, charts_, tables)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from netflix_elt.movielens.report import charts
 from netflix_elt.movielens.report import format as fmt
-from netflix_elt.movielens.report.sections.base import Column, Content, SectionSpec, table
+from netflix_elt.movielens.report.sections.base import Content, SectionSpec, TableColumn, table
 from netflix_elt.movielens.report.svg import ACCENT, HIGHLIGHT, MUTED
 
 if TYPE_CHECKING:
@@ -78,10 +78,10 @@ def ratings_over_time(data: ReportData) -> Content:
         [
             table(
                 [
-                    Column("Month", lambda r: fmt.month(r["MONTH_START"])),
-                    Column("Ratings", lambda r: fmt.integer(r["RATINGS_COUNT"]), True),
-                    Column("Active users", lambda r: fmt.integer(r["ACTIVE_USERS"]), True),
-                    Column("Avg rating", lambda r: fmt.rating(r["AVG_RATING"]), True),
+                    TableColumn("Month", lambda r: fmt.month(r["MONTH_START"])),
+                    TableColumn("Ratings", lambda r: fmt.integer(r["RATINGS_COUNT"]), True),
+                    TableColumn("Active users", lambda r: fmt.integer(r["ACTIVE_USERS"]), True),
+                    TableColumn("Avg rating", lambda r: fmt.rating(r["AVG_RATING"]), True),
                 ],
                 list(reversed(months[-12:])),
                 "Most recent months",
@@ -144,11 +144,11 @@ def seasonality(data: ReportData) -> Content:
         [
             table(
                 [
-                    Column("Month", month_name),
-                    Column("Ratings", lambda r: fmt.integer(r["RATINGS_COUNT"]), True),
-                    Column("Share", lambda r: fmt.percent(r["SHARE_OF_RATINGS"]), True),
-                    Column("Seasonal index", lambda r: fmt.number(r["SEASONAL_INDEX"]), True),
-                    Column("Avg rating", lambda r: fmt.rating(r["AVG_RATING"]), True),
+                    TableColumn("Month", month_name),
+                    TableColumn("Ratings", lambda r: fmt.integer(r["RATINGS_COUNT"]), True),
+                    TableColumn("Share", lambda r: fmt.percent(r["SHARE_OF_RATINGS"]), True),
+                    TableColumn("Seasonal index", lambda r: fmt.number(r["SEASONAL_INDEX"]), True),
+                    TableColumn("Avg rating", lambda r: fmt.rating(r["AVG_RATING"]), True),
                 ],
                 months,
                 "Ratings by calendar month",
@@ -226,12 +226,12 @@ def anomalies(data: ReportData) -> Content:
         [
             table(
                 [
-                    Column("Period", lambda r: period_label(r["PERIOD_START"], monthly)),
-                    Column("Direction", lambda r: str(r["DIRECTION"])),
-                    Column("Ratings", lambda r: fmt.integer(r["RATINGS_COUNT"]), True),
-                    Column("Expected", lambda r: fmt.integer(r["EXPECTED_COUNT"]), True),
-                    Column("z", lambda r: fmt.signed(r["Z_SCORE"]), True),
-                    Column("Releases", lambda r: str(r["RELEASES"] or fmt.MISSING)),
+                    TableColumn("Period", lambda r: period_label(r["PERIOD_START"], monthly)),
+                    TableColumn("Direction", lambda r: str(r["DIRECTION"])),
+                    TableColumn("Ratings", lambda r: fmt.integer(r["RATINGS_COUNT"]), True),
+                    TableColumn("Expected", lambda r: fmt.integer(r["EXPECTED_COUNT"]), True),
+                    TableColumn("z", lambda r: fmt.signed(r["Z_SCORE"]), True),
+                    TableColumn("Releases", lambda r: str(r["RELEASES"] or fmt.MISSING)),
                 ],
                 flagged,
                 "Largest anomalies",

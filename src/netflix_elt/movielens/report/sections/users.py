@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from netflix_elt.movielens.report import charts
 from netflix_elt.movielens.report import format as fmt
-from netflix_elt.movielens.report.sections.base import Column, Content, SectionSpec, table
+from netflix_elt.movielens.report.sections.base import Content, SectionSpec, TableColumn, table
 
 if TYPE_CHECKING:
     from netflix_elt.movielens.report.data import ReportData
@@ -86,13 +86,13 @@ def user_activity(data: ReportData) -> Content:
         tables=[
             table(
                 [
-                    Column("Rank", lambda r: fmt.integer(r["ACTIVITY_RANK"]), True),
-                    Column("User", lambda r: str(r["USER_ID"])),
-                    Column("Ratings", lambda r: fmt.integer(r["RATINGS_COUNT"]), True),
-                    Column("Tags", lambda r: fmt.integer(r["TAGS_COUNT"]), True),
-                    Column("Avg rating", lambda r: fmt.rating(r["AVG_RATING"]), True),
-                    Column("First activity", lambda r: fmt.day(r["FIRST_ACTIVITY_AT"])),
-                    Column("Last activity", lambda r: fmt.day(r["LAST_ACTIVITY_AT"])),
+                    TableColumn("Rank", lambda r: fmt.integer(r["ACTIVITY_RANK"]), True),
+                    TableColumn("User", lambda r: str(r["USER_ID"])),
+                    TableColumn("Ratings", lambda r: fmt.integer(r["RATINGS_COUNT"]), True),
+                    TableColumn("Tags", lambda r: fmt.integer(r["TAGS_COUNT"]), True),
+                    TableColumn("Avg rating", lambda r: fmt.rating(r["AVG_RATING"]), True),
+                    TableColumn("First activity", lambda r: fmt.day(r["FIRST_ACTIVITY_AT"])),
+                    TableColumn("Last activity", lambda r: fmt.day(r["LAST_ACTIVITY_AT"])),
                 ],
                 top[:10],
                 "Most active users",
@@ -146,11 +146,11 @@ def weekday_hour(data: ReportData) -> Content:
         tables=[
             table(
                 [
-                    Column("Day", lambda r: names[int(r["DAY_OF_WEEK"])]),
-                    Column("Hour (UTC)", lambda r: hour_range(r["HOUR_OF_DAY"])),
-                    Column("Ratings", lambda r: fmt.integer(r["RATINGS_COUNT"]), True),
-                    Column("Share", lambda r: fmt.percent(float(r["RATINGS_COUNT"] or 0) / total, 2), True),
-                    Column("Avg rating", lambda r: fmt.rating(r["AVG_RATING"]), True),
+                    TableColumn("Day", lambda r: names[int(r["DAY_OF_WEEK"])]),
+                    TableColumn("Hour (UTC)", lambda r: hour_range(r["HOUR_OF_DAY"])),
+                    TableColumn("Ratings", lambda r: fmt.integer(r["RATINGS_COUNT"]), True),
+                    TableColumn("Share", lambda r: fmt.percent(float(r["RATINGS_COUNT"] or 0) / total, 2), True),
+                    TableColumn("Avg rating", lambda r: fmt.rating(r["AVG_RATING"]), True),
                 ],
                 ranked[:5],
                 "Busiest weekday-hours",

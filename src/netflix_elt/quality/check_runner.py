@@ -31,7 +31,7 @@ from netflix_elt.quality.delta import describe, key_rows_sql, scope_of, unique_c
 from netflix_elt.quality.errors import QualityError
 from netflix_elt.quality.expectations import DOMAIN_KWARGS, ExpectationCall, ExpectationCheck, check
 from netflix_elt.quality.gx_route import GxValidator, make_expectation
-from netflix_elt.quality.local_route import PushdownRoute
+from netflix_elt.quality.pushdown_route import PushdownRoute
 from netflix_elt.quality.results import Outcome, result_dict
 from netflix_elt.sql import fqn, split_fqn
 
