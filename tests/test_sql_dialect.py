@@ -279,7 +279,7 @@ def test_the_corpus_covers_every_kind_and_path(corpus: Corpus) -> None:
     for needle in (
         "__CHANGES",
         "NODE_STATE",
-        "UPDATE MOVIELENS.ANALYTICS.STORE_TOTALS t SET",
+        "UPDATE MOVIELENS.ANALYTICS.STORE_TOTALS AS t SET",
         "DELETE FROM",
         "INSERT INTO",
         "UPDATE ",

@@ -32,11 +32,12 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlglot import exp
 
 from netflix_elt.changes import FullRebuildNeeded
 from netflix_elt.errors import ModelError
 from netflix_elt.kinds.base import BuildJob, BuildOutcome, Kind
-from netflix_elt.sql import ident
+from netflix_elt.sql import column_ref, columns_ref, ident, render, table_ref
 
 SIGN = "_SIGN"
 
@@ -174,13 +175,17 @@ class Aggregate(Kind):
                 where=f"model {job.model}",
                 hint=f"rebuild it: netflix-elt build --full-refresh --select {job.model.lower()}",
             )
-        touched = f"SELECT t.* FROM {job.target} t WHERE EXISTS (SELECT 1 FROM {delta} d WHERE {self._match('t', 'd')})"
+        touched = render(
+            exp.select(exp.Column(this=exp.Star(), table=exp.to_identifier("t")))
+            .from_(table_ref(job.target, "t"))
+            .where(self._exists(delta, "d", "t"))
+        )
         with engine.transaction():
             if log is not None:
                 engine.execute(log.append_sql(-1, touched, columns))
             recomputed = 0
             if redo is not None:
-                engine.execute(f"DELETE FROM {job.target} t USING {redo} r WHERE {self._match('t', 'r')}")
+                engine.execute(self.delete_matching_sql(job.target, redo))
             updated = _count(engine.execute(self.update_sql(job.target, delta)))
             inserted = _count(engine.execute(self.insert_new_sql(job.target, delta, redo)))
             if redo is not None:
@@ -227,15 +232,22 @@ class Aggregate(Kind):
     def rows_measure(self) -> str:
         return next(n for n, m in self.measures.items() if m.function == "count" and m.expression is None)
 
-    def _match(self, left: str, right: str) -> str:
-        return " AND ".join(f"{left}.{k} IS NOT DISTINCT FROM {right}.{k}" for k in self.keys)
+    def _match(self, left: str, right: str) -> exp.Expression:
+        """``left.K IS NOT DISTINCT FROM right.K`` for every group key (a NULL group is a group)."""
+        return exp.and_(
+            *(exp.NullSafeEQ(this=column_ref(k, left), expression=column_ref(k, right)) for k in self.keys)
+        )
+
+    def _exists(self, table: str, alias: str, other: str) -> exp.Exists:
+        """``EXISTS (SELECT 1 FROM table alias WHERE <alias matches other on the keys>)``."""
+        return exp.Exists(this=exp.select("1").from_(table_ref(table, alias)).where(self._match(alias, other)))
 
     def full_sql(self, select: str, types: dict[str, str | None], only: str | None = None) -> str:
         """The aggregate over the function's rows (a full build), or over the rows of the groups listed
         in the table ``only`` (their recomputation)."""
         keys = ", ".join(self.keys)
         if only is not None:
-            select = f"SELECT s.* FROM ({select}) s WHERE EXISTS (SELECT 1 FROM {only} r WHERE {self._match('s', 'r')})"
+            select = f"SELECT s.* FROM ({select}) s WHERE {render(self._exists(only, 'r', 's'))}"
         aggregates = []
         for name, measure in self.measures.items():
             expression = measure.expression
@@ -274,58 +286,84 @@ class Aggregate(Kind):
         conditions = []
         for name, measure in self.measures.items():
             if measure.function in ("min", "max"):
-                column = ident(name)
-                reaches, short = ("<=", ">") if measure.function == "min" else (">=", "<")
-                lost, gained = f"d._DEL_{column}", f"d._ADD_{column}"
-                conditions.append(
-                    f"({lost} {reaches} t.{column} AND ({gained} IS NULL OR {gained} {short} t.{column}))"
-                )
-        keys = ", ".join(f"d.{k}" for k in self.keys)
-        return (
-            f"SELECT {keys} FROM {delta} d JOIN {target} t ON {self._match('t', 'd')} "
-            f"WHERE {' OR '.join(conditions)}"
+                stored = column_ref(name, "t")
+                lost, gained = column_ref(f"_DEL_{ident(name)}", "d"), column_ref(f"_ADD_{ident(name)}", "d")
+                if measure.function == "min":
+                    reaches, short = lost <= stored, gained > stored.copy()
+                else:
+                    reaches, short = lost >= stored, gained < stored.copy()
+                not_gained = exp.or_(exp.Is(this=gained.copy(), expression=exp.Null()), short)
+                conditions.append(exp.paren(exp.and_(reaches, exp.paren(not_gained))))
+        select = (
+            exp.select(*columns_ref(self.keys, "d"))
+            .from_(table_ref(delta, "d"))
+            .join(table_ref(target, "t"), on=self._match("t", "d"))
+            .where(exp.or_(*conditions))
         )
+        return render(select)
 
     def missing_groups_sql(self, target: str, delta: str) -> str:
-        rows = ident(self.rows_measure)
-        return (
-            f"SELECT COUNT(*) FROM {delta} d WHERE d.{rows} < 0 AND NOT EXISTS "
-            f"(SELECT 1 FROM {target} t WHERE {self._match('t', 'd')})"
+        lost_rows = column_ref(self.rows_measure, "d") < 0
+        select = (
+            exp.select(exp.Count(this=exp.Star()))
+            .from_(table_ref(delta, "d"))
+            .where(exp.and_(lost_rows, exp.Not(this=self._exists(target, "t", "d"))))
         )
+        return render(select)
 
     def update_sql(self, target: str, delta: str) -> str:
         sets = []
         for name, measure in self.measures.items():
-            column = ident(name)
+            stored = column_ref(name, "t")
             if measure.function in ("count", "sum"):
-                sets.append(f"{column} = t.{column} + d.{column}")
+                value: exp.Expression = exp.Add(this=stored, expression=column_ref(name, "d"))
             else:
-                pick = "LEAST" if measure.function == "min" else "GREATEST"
-                added = f"d._ADD_{column}"
-                sets.append(
-                    f"{column} = {pick}(COALESCE(t.{column}, {added}), COALESCE({added}, t.{column}))"
+                added = column_ref(f"_ADD_{ident(name)}", "d")
+                pick = exp.Least if measure.function == "min" else exp.Greatest
+                value = pick(
+                    this=exp.Coalesce(this=stored, expressions=[added]),
+                    expressions=[exp.Coalesce(this=added.copy(), expressions=[stored.copy()])],
                 )
-        return f"UPDATE {target} t SET {', '.join(sets)} FROM {delta} d WHERE {self._match('t', 'd')}"
+            sets.append(exp.EQ(this=column_ref(name), expression=value))
+        statement = exp.Update(
+            this=table_ref(target, "t"),
+            expressions=sets,
+            from_=exp.From(this=table_ref(delta, "d")),
+            where=exp.Where(this=self._match("t", "d")),
+        )
+        return render(statement)
 
     def insert_new_sql(self, target: str, delta: str, redo: str | None) -> str:
         """Groups the table does not have yet (and that are not recomputed)."""
-        values = []
-        for name, measure in self.measures.items():
-            column = ident(name)
-            values.append(f"d.{column}" if measure.function in ("count", "sum") else f"d._ADD_{column}")
-        keys = [f"d.{k}" for k in self.keys]
-        skip_redo = f" AND NOT EXISTS (SELECT 1 FROM {redo} r WHERE {self._match('r', 'd')})" if redo else ""
-        return (
-            f"INSERT INTO {target} ({', '.join([*self.keys, *(ident(n) for n in self.measures)])}) "
-            f"SELECT {', '.join([*keys, *values])} FROM {delta} d WHERE d.{ident(self.rows_measure)} > 0 "
-            f"AND NOT EXISTS (SELECT 1 FROM {target} t WHERE {self._match('t', 'd')}){skip_redo}"
+        values = [
+            column_ref(name if m.function in ("count", "sum") else f"_ADD_{ident(name)}", "d")
+            for name, m in self.measures.items()
+        ]
+        conditions: list[exp.Expression] = [
+            column_ref(self.rows_measure, "d") > 0,
+            exp.Not(this=self._exists(target, "t", "d")),
+        ]
+        if redo is not None:
+            conditions.append(exp.Not(this=self._exists(redo, "r", "d")))
+        select = (
+            exp.select(*columns_ref(self.keys, "d"), *values)
+            .from_(table_ref(delta, "d"))
+            .where(exp.and_(*conditions))
         )
+        into = exp.Schema(this=table_ref(target), expressions=columns_ref([*self.keys, *self.measures]))
+        return render(exp.insert(select, into))
+
+    def delete_matching_sql(self, target: str, groups: str) -> str:
+        """DELETE the target's rows of the groups listed in ``groups`` (to be recomputed)."""
+        statement = exp.delete(table_ref(target, "t"), where=self._match("t", "r"))
+        statement.set("using", [table_ref(groups, "r")])
+        return render(statement)
 
     def delete_empty_sql(self, target: str, delta: str) -> str:
-        return (
-            f"DELETE FROM {target} t USING {delta} d WHERE {self._match('t', 'd')} "
-            f"AND t.{ident(self.rows_measure)} = 0"
-        )
+        empty = exp.EQ(this=column_ref(self.rows_measure, "t"), expression=exp.Literal.number(0))
+        statement = exp.delete(table_ref(target, "t"), where=exp.and_(self._match("t", "d"), empty))
+        statement.set("using", [table_ref(delta, "d")])
+        return render(statement)
 
 
 def _count(rows: list) -> int:
