@@ -153,7 +153,7 @@ def code_globals(code: types.CodeType) -> frozenset[str]:
 _GLOBALS: weakref.WeakKeyDictionary[types.CodeType, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
-def _compiled_globals(obj: Any) -> set[str]:
+def _compiled_globals(obj: Any) -> frozenset[str]:
     """Global names read by a function's code, or by the methods of a class."""
     if inspect.isfunction(obj):
         return code_globals(obj.__code__)
@@ -164,7 +164,7 @@ def _compiled_globals(obj: Any) -> set[str]:
             for part in (function, getattr(member, "fget", None), getattr(member, "fset", None)):
                 if inspect.isfunction(part):
                     names |= code_globals(part.__code__)
-    return names
+    return frozenset(names)
 
 
 class _Hasher:
@@ -176,7 +176,7 @@ class _Hasher:
         self.done: dict[int, tuple[Any, Any]] = {}  # id -> (the object, kept alive; its payload)
 
     def in_project(self, module: str | None) -> bool:
-        return bool(module) and (module == self.package or module.startswith(self.package + "."))
+        return module is not None and (module == self.package or module.startswith(self.package + "."))
 
     def relative(self, module: str | None, name: str) -> str:
         if module and self.in_project(module):
@@ -249,7 +249,7 @@ class _Hasher:
         code = getattr(obj, "__code__", None)
         if parsed is not None:
             body: Any = parsed.dump
-            names, attributes = {*parsed.names, *_compiled_globals(obj)}, parsed.attributes
+            names, attributes = frozenset({*parsed.names, *_compiled_globals(obj)}), parsed.attributes
         else:
             body = _bytecode(code) if code is not None else self._name(obj)
             names, attributes = _compiled_globals(obj), {}

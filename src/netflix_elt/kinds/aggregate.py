@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from netflix_elt.changes import FullRebuildNeeded
 from netflix_elt.errors import ModelError
-from netflix_elt.kinds.base import BuildJob, BuildOutcome, Kind
+from netflix_elt.kinds.base import BuildJob, BuildOutcome, Kind, affected_rows
 from netflix_elt.sql import ident
 
 SIGN = "_SIGN"
@@ -181,12 +181,12 @@ class Aggregate(Kind):
             recomputed = 0
             if redo is not None:
                 engine.execute(f"DELETE FROM {job.target} t USING {redo} r WHERE {self._match('t', 'r')}")
-            updated = _count(engine.execute(self.update_sql(job.target, delta)))
-            inserted = _count(engine.execute(self.insert_new_sql(job.target, delta, redo)))
+            updated = affected_rows(engine.execute(self.update_sql(job.target, delta)))
+            inserted = affected_rows(engine.execute(self.insert_new_sql(job.target, delta, redo)))
             if redo is not None:
                 regrouped = self.full_sql(job.select_sql(job.full_context()), types, only=redo)
-                recomputed = _count(engine.execute(f"INSERT INTO {job.target} {regrouped}"))
-            deleted = _count(engine.execute(self.delete_empty_sql(job.target, delta)))
+                recomputed = affected_rows(engine.execute(f"INSERT INTO {job.target} {regrouped}"))
+            deleted = affected_rows(engine.execute(self.delete_empty_sql(job.target, delta)))
             if log is not None:
                 engine.execute(log.append_sql(1, touched, columns))
             outcome = BuildOutcome(
@@ -326,7 +326,3 @@ class Aggregate(Kind):
             f"DELETE FROM {target} t USING {delta} d WHERE {self._match('t', 'd')} "
             f"AND t.{ident(self.rows_measure)} = 0"
         )
-
-
-def _count(rows: list) -> int:
-    return int(rows[0][0]) if rows else 0

@@ -99,7 +99,7 @@ class WireServer:
 
         token = _token(request)
         connection = self._fakesnow.sessions.get(token) if token else None
-        if connection is None:
+        if token is None or connection is None:
             return await self._fakesnow.query_request(request)  # fakesnow answers "login again"
         clock = time.perf_counter()
         body = await request.body()
