@@ -32,6 +32,7 @@ import os
 import re
 import sys
 import textwrap
+import threading
 import types
 import weakref
 from collections.abc import Callable, Iterable
@@ -86,13 +87,22 @@ def normalised_source(obj: Any) -> Parsed | None:
 
 
 _SOURCES: weakref.WeakKeyDictionary[Any, Parsed | None] = weakref.WeakKeyDictionary()
+# CPython 3.11 counts the depth of the tree it turns into Python objects per interpreter, not per thread:
+# two threads parsing at once (models fingerprinted as they build) can fail with "SystemError: AST
+# constructor recursion depth mismatch". One parse at a time.
+_PARSE_LOCK = threading.Lock()
 _MODULES: dict[str, tuple[tuple[Any, ...], str | None]] = {}  # name -> (file stamp, normalised source)
+
+
+def _parse(source: str) -> ast.Module:
+    with _PARSE_LOCK:
+        return ast.parse(source)
 
 
 def _parse_source(obj: Any) -> Parsed | None:
     try:
         source = textwrap.dedent(inspect.getsource(obj))
-        tree = ast.parse(source)
+        tree = _parse(source)
     except (OSError, TypeError, SyntaxError, IndentationError):
         return None
     node = tree.body[0] if len(tree.body) == 1 else tree
@@ -286,7 +296,7 @@ class _Hasher:
         if known is not None and known[0] == stamp and stat is not None:
             return known[1]
         try:
-            tree = ast.parse(inspect.getsource(module))
+            tree = _parse(inspect.getsource(module))
         except (OSError, TypeError, SyntaxError):
             return None
         _strip_docstrings(tree)
