@@ -474,3 +474,18 @@ def test_movielens_small_copy_is_equal_then_one_rating_differs(
     assert ratings["examples"]["changed"] == [
         {"key": {"USER_ID": 1, "MOVIE_ID": 1}, "columns": {"RATING": {"left": 4.0, "right": 0.5}}}
     ]
+
+
+def test_decimals_reach_json_as_integers_or_text() -> None:
+    """Infinite decimals are text like NaN (comparing their exponent, a letter, raised a TypeError)."""
+    from decimal import Decimal
+
+    from netflix_elt.diff.report import json_value
+
+    assert [json_value(Decimal(v)) for v in ("3", "1.50", "NaN", "Infinity", "-Infinity")] == [
+        3,
+        "1.50",
+        "NaN",
+        "Infinity",
+        "-Infinity",
+    ]

@@ -170,3 +170,52 @@ def test_a_helper_edit_reaches_only_the_models_that_use_it(fingerprint) -> None:
     edit = replace('return df.filter(df["N"] > factor)', 'return df.filter(df["N"] < factor)')
     assert fingerprint("nested", helpers=edit) == fingerprint("nested")
     assert fingerprint("numbers", helpers=edit) != fingerprint("numbers")
+
+
+def test_definitions_are_parsed_safely_from_several_threads(tmp_path: Path) -> None:
+    """Models are fingerprinted on the build threads. CPython 3.11's parser keeps one recursion count
+    for all threads; a thread switch inside a parse (here forced: tiny switch interval, Python code run by
+    the garbage collector) used to fail with "AST constructor recursion depth mismatch"."""
+    import gc
+    import threading
+
+    from netflix_elt.fingerprint import normalised_source
+
+    nested = "[" * 20 + "x" + "]" * 20
+    body = "\n".join(f"def f{i}(x):\n    return ({nested}, {{'a': [1, (2, 3)]}})\n" for i in range(400))
+    module_name = f"fp_threads_{uuid.uuid4().hex[:10]}"
+    (tmp_path / f"{module_name}.py").write_text(body, encoding="utf-8")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        module = importlib.import_module(module_name)
+    finally:
+        sys.path.remove(str(tmp_path))
+    functions = [getattr(module, f"f{i}") for i in range(400)]
+    errors: list[BaseException] = []
+
+    def parse(share: list[Callable[..., object]]) -> None:
+        try:
+            for function in share:
+                assert normalised_source(function) is not None
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    def collected(phase: str, info: dict[str, int]) -> None:
+        sum(range(50))  # Python code inside the collector: a point where the thread can switch
+
+    interval, threshold = sys.getswitchinterval(), gc.get_threshold()
+    sys.setswitchinterval(1e-6)
+    gc.set_threshold(50, 1, 1)
+    gc.callbacks.append(collected)
+    try:
+        threads = [threading.Thread(target=parse, args=(functions[i::4],)) for i in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        gc.callbacks.remove(collected)
+        gc.set_threshold(*threshold)
+        sys.setswitchinterval(interval)
+        del sys.modules[module_name]
+    assert errors == []

@@ -75,3 +75,24 @@ def test_a_command_leaves_no_fakesnow_stage_directory(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     bucket = Path(done.stdout.splitlines()[0])
     assert bucket.name.startswith("fakesnow_bucket_") and not bucket.exists()
+
+
+@pytest.mark.parametrize("package", ["netflix_elt", "netflix_elt.quality", "netflix_elt.quality.unit"])
+def test_lazy_names_are_the_ones_type_checkers_see(package: str) -> None:
+    """A package's lazily imported names (``_EXPORTS``) are imported under TYPE_CHECKING from the same
+    modules, so mypy types them and no name is lazy only or typed only."""
+    import ast
+    import importlib
+
+    module = importlib.import_module(package)
+    tree = ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8"))
+    typed = {
+        alias.name: node.module
+        for block in tree.body
+        if isinstance(block, ast.If) and isinstance(block.test, ast.Name) and block.test.id == "TYPE_CHECKING"
+        for node in block.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert typed == module._EXPORTS
+    assert all(getattr(importlib.import_module(m), n) is getattr(module, n) for n, m in typed.items())

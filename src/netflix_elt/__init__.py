@@ -7,9 +7,29 @@ Names are imported lazily so that the command line starts fast.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:  # what the names below stand for, for type checkers (re-exported: `X as X`)
+    from netflix_elt.contracts import column as column
+    from netflix_elt.declare import ModelContext as ModelContext
+    from netflix_elt.declare import model as model
+    from netflix_elt.declare import seed as seed
+    from netflix_elt.declare import source as source
+    from netflix_elt.kinds import Aggregate as Aggregate
+    from netflix_elt.kinds import Analysis as Analysis
+    from netflix_elt.kinds import Ephemeral as Ephemeral
+    from netflix_elt.kinds import Incremental as Incremental
+    from netflix_elt.kinds import Snapshot as Snapshot
+    from netflix_elt.kinds import Table as Table
+    from netflix_elt.kinds import View as View
+    from netflix_elt.kinds import count_of as count_of
+    from netflix_elt.kinds import max_of as max_of
+    from netflix_elt.kinds import min_of as min_of
+    from netflix_elt.kinds import sum_of as sum_of
+    from netflix_elt.project import Project as Project
+    from netflix_elt.registry import Registry as Registry
 
 _EXPORTS = {
     "Aggregate": "netflix_elt.kinds",

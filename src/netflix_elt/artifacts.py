@@ -87,7 +87,8 @@ class StateStore:
         self.path = state_dir / "state.json"
 
     def fingerprints(self) -> dict[str, str]:
-        return read_json(self.path).get("fingerprints", {})
+        fingerprints: dict[str, str] = read_json(self.path).get("fingerprints", {})
+        return fingerprints
 
     def modified(self, registry: Registry) -> set[str]:
         """Nodes whose code or config differs from their last successful build (or never built)."""

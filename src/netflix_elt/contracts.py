@@ -94,11 +94,16 @@ def column(
 
 
 class DescribedColumn(Protocol):
-    """A column as an engine describes it (``netflix_elt.engine.Column``)."""
+    """A column as an engine describes it (``netflix_elt.engine.Column``); read only."""
 
-    name: str
-    type: str
-    nullable: bool
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def nullable(self) -> bool: ...
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Generic, TypeVar
 
 T = TypeVar("T", bound=str)
@@ -12,8 +12,8 @@ T = TypeVar("T", bound=str)
 class CycleError(ValueError):
     """The graph has a cycle; ``path`` lists it with the first node repeated at the end."""
 
-    def __init__(self, path: list[str]) -> None:
-        self.path = path
+    def __init__(self, path: Sequence[str]) -> None:
+        self.path = list(path)
         super().__init__("cycle: " + " -> ".join(path))
 
 

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from netflix_elt.cadence import validate_cron
-from netflix_elt.contracts import Contract, ContractColumn, column
+from netflix_elt.contracts import Contract, ContractColumn
+from netflix_elt.contracts import column as column  # re-exported: models declare their columns with it
 from netflix_elt.errors import ProjectError
 from netflix_elt.fingerprint import code_fingerprint
 from netflix_elt.kinds import Kind, Seed, Source, Table

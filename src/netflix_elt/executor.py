@@ -18,7 +18,7 @@ from netflix_elt.errors import ModelError, NetflixEltError, SqlError
 from netflix_elt.kinds import BuildJob, BuildOutcome
 from netflix_elt.kinds.context import ModelContext
 from netflix_elt.registry import Registry
-from netflix_elt.results import LEFT_AS_IS, NodeResult
+from netflix_elt.results import NodeResult, is_left_as_is
 from netflix_elt.sql import referenced_tables
 
 if TYPE_CHECKING:
@@ -86,8 +86,8 @@ class NodeExecutor:
         with self.engine.recording() as statements:
             try:
                 decision = self.tracker.decide(spec) if self.tracker and self.settings.build else None
-                if decision is not None and decision.action in LEFT_AS_IS:
-                    result.status, result.message = decision.action, decision.reason  # type: ignore[assignment]
+                if decision is not None and is_left_as_is(decision.action):
+                    result.status, result.message = decision.action, decision.reason
                     if decision.refs_advanced:
                         self._advance_checked_refs(spec, decision)
                 elif decision is not None and decision.action == "check":
@@ -136,7 +136,7 @@ class NodeExecutor:
         state = tracker.built_state(spec, decision, outcome, job.change_log) if tracker and decision else None
         if checks and not job.audited and result.passed:
             delta = None
-            if tracker and state is not None:
+            if tracker and decision is not None and state is not None:
                 delta = self._delta(spec, decision, before, state, job, outcome)
             self._judge_checks(result, self._check(spec, self.target_of(spec.name), delta))
         if tracker is None or state is None or decision is None:
@@ -323,7 +323,7 @@ class NodeExecutor:
         if outcome.message:
             result.message = f"{result.message}; {outcome.message}" if result.message else outcome.message
         if outcome.status != "success":
-            result.status = outcome.status  # type: ignore[assignment]
+            result.status = outcome.status
 
     @staticmethod
     def _judge_checks(result: NodeResult, checks: list[dict[str, Any]]) -> None:

@@ -32,6 +32,7 @@ import os
 import re
 import sys
 import textwrap
+import threading
 import types
 import weakref
 from collections.abc import Callable, Iterable
@@ -86,13 +87,22 @@ def normalised_source(obj: Any) -> Parsed | None:
 
 
 _SOURCES: weakref.WeakKeyDictionary[Any, Parsed | None] = weakref.WeakKeyDictionary()
+# CPython 3.11 counts the depth of the tree it turns into Python objects per interpreter, not per thread:
+# two threads parsing at once (models fingerprinted as they build) can fail with "SystemError: AST
+# constructor recursion depth mismatch". One parse at a time.
+_PARSE_LOCK = threading.Lock()
 _MODULES: dict[str, tuple[tuple[Any, ...], str | None]] = {}  # name -> (file stamp, normalised source)
+
+
+def _parse(source: str) -> ast.Module:
+    with _PARSE_LOCK:
+        return ast.parse(source)
 
 
 def _parse_source(obj: Any) -> Parsed | None:
     try:
         source = textwrap.dedent(inspect.getsource(obj))
-        tree = ast.parse(source)
+        tree = _parse(source)
     except (OSError, TypeError, SyntaxError, IndentationError):
         return None
     node = tree.body[0] if len(tree.body) == 1 else tree
@@ -153,7 +163,7 @@ def code_globals(code: types.CodeType) -> frozenset[str]:
 _GLOBALS: weakref.WeakKeyDictionary[types.CodeType, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
-def _compiled_globals(obj: Any) -> set[str]:
+def _compiled_globals(obj: Any) -> frozenset[str]:
     """Global names read by a function's code, or by the methods of a class."""
     if inspect.isfunction(obj):
         return code_globals(obj.__code__)
@@ -164,7 +174,7 @@ def _compiled_globals(obj: Any) -> set[str]:
             for part in (function, getattr(member, "fget", None), getattr(member, "fset", None)):
                 if inspect.isfunction(part):
                     names |= code_globals(part.__code__)
-    return names
+    return frozenset(names)
 
 
 class _Hasher:
@@ -176,7 +186,7 @@ class _Hasher:
         self.done: dict[int, tuple[Any, Any]] = {}  # id -> (the object, kept alive; its payload)
 
     def in_project(self, module: str | None) -> bool:
-        return bool(module) and (module == self.package or module.startswith(self.package + "."))
+        return module is not None and (module == self.package or module.startswith(self.package + "."))
 
     def relative(self, module: str | None, name: str) -> str:
         if module and self.in_project(module):
@@ -249,7 +259,7 @@ class _Hasher:
         code = getattr(obj, "__code__", None)
         if parsed is not None:
             body: Any = parsed.dump
-            names, attributes = {*parsed.names, *_compiled_globals(obj)}, parsed.attributes
+            names, attributes = frozenset({*parsed.names, *_compiled_globals(obj)}), parsed.attributes
         else:
             body = _bytecode(code) if code is not None else self._name(obj)
             names, attributes = _compiled_globals(obj), {}
@@ -286,7 +296,7 @@ class _Hasher:
         if known is not None and known[0] == stamp and stat is not None:
             return known[1]
         try:
-            tree = ast.parse(inspect.getsource(module))
+            tree = _parse(inspect.getsource(module))
         except (OSError, TypeError, SyntaxError):
             return None
         _strip_docstrings(tree)

@@ -106,9 +106,9 @@ def decide(
     if context.checks and spec.checks:
         why = _checks_outdated(stored, refs)
         if why and stored.checked is not None and why.startswith(MOVED_REFS):
-            moved = {n for n, v in refs.items() if stored.checked.refs.get(n) != v}
-            if moved <= context.harmless(spec, stored.checked.refs, refs):
-                note = f"{_up_to_date_note(stored)}; {', '.join(sorted(moved))} only gained rows"
+            advanced = {n for n, v in refs.items() if stored.checked.refs.get(n) != v}
+            if advanced <= context.harmless(spec, stored.checked.refs, refs):
+                note = f"{_up_to_date_note(stored)}; {', '.join(sorted(advanced))} only gained rows"
                 return Decision("up_to_date", note, current, refs, refs_advanced=True)
         if why:
             return Decision("check", why, current, refs)

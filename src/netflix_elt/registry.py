@@ -112,7 +112,8 @@ class Registry:
         return list(self.order)
 
     def schema_of(self, name: str, schemas: Schemas) -> str:
-        return getattr(schemas, self[name].layer)
+        schema: str = getattr(schemas, self[name].layer)
+        return schema
 
     def read_tables(self, name: str) -> set[str]:
         """The materialised models a model's SQL may read: its inputs, looking through ephemeral ones."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard, get_args
 
 # success / warn / error: the node was built (or checked); skipped: an upstream node did not pass;
 # up_to_date: nothing it reads changed since its last build; not_due: its cadence has no slot since then;
@@ -13,7 +13,12 @@ Status = Literal["success", "warn", "error", "skipped", "up_to_date", "not_due",
 STATUSES: tuple[str, ...] = ("success", "warn", "error", "skipped", "up_to_date", "not_due", "cancelled")
 PASSING: frozenset[str] = frozenset({"success", "warn", "up_to_date", "not_due"})
 # Statuses of a node whose table was left as it was, without running anything.
-LEFT_AS_IS: frozenset[str] = frozenset({"up_to_date", "not_due"})
+LeftAsIs = Literal["up_to_date", "not_due"]
+LEFT_AS_IS: frozenset[str] = frozenset(get_args(LeftAsIs))
+
+
+def is_left_as_is(status: str) -> TypeGuard[LeftAsIs]:
+    return status in LEFT_AS_IS
 
 
 def outcome_label(check: dict[str, Any]) -> str:

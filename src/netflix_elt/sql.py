@@ -139,17 +139,17 @@ def table_ref(name: str, alias: str | None = None) -> exp.Table:
     return table
 
 
-def key_matches(keys: Iterable[str], left: str, right: str) -> list[exp.Expression]:
+def key_matches(keys: Iterable[str], left: str, right: str) -> list[exp.Expr]:
     """``left.K = right.K`` for each key, to be and-ed with other conditions on one level."""
     return [column_ref(k, left).eq(column_ref(k, right)) for k in keys]
 
 
-def pairs_equal(keys: Iterable[str], left: str, right: str) -> exp.Expression:
+def pairs_equal(keys: Iterable[str], left: str, right: str) -> exp.Expr:
     """``left.K1 = right.K1 AND left.K2 = right.K2 ...``"""
     return exp.and_(*key_matches(keys, left, right))
 
 
-def render(expression: exp.Expression) -> str:
+def render(expression: exp.Expr) -> str:
     """The Snowflake SQL text of a built expression."""
     return expression.sql(dialect="snowflake")
 
@@ -187,7 +187,7 @@ def timestamp_literal(moment: datetime) -> str:
     return f"CAST('{moment.strftime('%Y-%m-%d %H:%M:%S.%f')}' AS TIMESTAMP_NTZ)"
 
 
-def parse_snowflake(sql: str) -> exp.Expression:
+def parse_snowflake(sql: str) -> exp.Expr:
     """Parse a statement as Snowflake SQL, raising sqlglot.ParseError when it is not."""
     return sqlglot.parse_one(sql, read="snowflake", error_level=sqlglot.ErrorLevel.RAISE)
 

@@ -237,3 +237,14 @@ def test_fixture_tables_are_written_with_snowflake_sql(make_project) -> None:
         parse_snowflake(statement)
     stored = project.engine.execute(f"SELECT S, TS, N FROM {project.relation('raw_events')} WHERE I = 1")[0]
     assert (stored["S"], stored["TS"], stored["N"]) == ("it's", datetime(2024, 1, 1, 12), None)
+
+
+def test_fixture_decimals_that_are_not_finite_are_floats() -> None:
+    """NaN and the infinities have no scale (their exponent is a letter): FLOAT alone, a clear error
+    beside finite decimals, where working out the scale used to raise a TypeError."""
+    from netflix_elt.quality.unit.fixtures import infer_type
+
+    assert infer_type([Decimal("Infinity"), Decimal("NaN")], "RAW_EVENTS", "AMOUNT") == "FLOAT"
+    assert infer_type([Decimal("1.25"), Decimal("3")], "RAW_EVENTS", "AMOUNT") == "NUMBER(38,2)"
+    with pytest.raises(UnitTestError, match="mixes decimal, float"):
+        infer_type([Decimal("1.5"), Decimal("-Infinity")], "RAW_EVENTS", "AMOUNT")

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -37,7 +37,8 @@ STATUS_STYLE = {
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 ProfileOption = Annotated[
     str | None, typer.Option("--profile", help="Profile name (configs/NAME.toml) or path; default 'local'.")
@@ -115,11 +116,11 @@ def nothing_chosen(project: Project, opts: Options, command: str | None = None) 
     err_console.print(f"[yellow]warning:[/yellow] nothing to do: {escape(reason)}", soft_wrap=True)
 
 
-def friendly_errors(func: F) -> F:
+def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Print a NetflixEltError as one red line and exit 2, instead of a traceback."""
 
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         from netflix_elt.errors import NetflixEltError
 
         try:
@@ -127,7 +128,7 @@ def friendly_errors(func: F) -> F:
         except NetflixEltError as exc:
             exit_with_error(exc)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 def exit_with_error(exc: NetflixEltError, code: int = 2) -> NoReturn:

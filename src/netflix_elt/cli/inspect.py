@@ -158,11 +158,14 @@ def is_connection_error(exc: BaseException) -> bool:
     from snowflake.connector.errors import InterfaceError, OperationalError
 
     seen: set[int] = set()
-    while exc is not None and id(exc) not in seen:  # Snowpark wraps the connector's error (conn_error)
-        seen.add(id(exc))
-        if isinstance(exc, InterfaceError | OperationalError):
+    current: BaseException | None = exc
+    while (
+        current is not None and id(current) not in seen
+    ):  # Snowpark wraps the connector's error (conn_error)
+        seen.add(id(current))
+        if isinstance(current, InterfaceError | OperationalError):
             return True
-        exc = getattr(exc, "conn_error", None) or exc.__cause__ or exc.__context__  # type: ignore[assignment]
+        current = getattr(current, "conn_error", None) or current.__cause__ or current.__context__
     return False
 
 

@@ -218,11 +218,8 @@ def json_value(value: Any) -> Any:
     """A value as JSON can carry it: exact decimals as text (integers as numbers), times as ISO text,
     NaN and infinities as text, bytes as hex."""
     if isinstance(value, Decimal):
-        return (
-            int(value)
-            if value == value.to_integral_value() and value.as_tuple().exponent >= 0
-            else str(value)
-        )
+        exponent = value.as_tuple().exponent  # a letter for NaN and the infinities
+        return int(value) if isinstance(exponent, int) and exponent >= 0 else str(value)
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
     if isinstance(value, datetime | date | time):

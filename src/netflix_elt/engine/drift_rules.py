@@ -106,6 +106,7 @@ def _swap(node: exp.Expr, build: Callable[[exp.Expr], exp.Expr]) -> None:
     parent, key, index = node.parent, node.arg_key, node.index
     replacement = build(node)
     if parent is not None:
+        assert key is not None  # a node with a parent sits under one of its keys
         parent.set(key, replacement, index)
 
 
@@ -172,7 +173,7 @@ def _bigint_on_duckdb(target: exp.DataType) -> bool:
 
 def _cast_kind(node: exp.Expr) -> str | None:
     """'text' or 'integer' for a cast whose answer can depend on the operand's type, else None."""
-    value, target = node.this, node.to
+    value, target = node.this, node.args["to"]  # node is a Cast (the rule's kind)
     if _is_literal(value) or isinstance(value, (exp.Null, exp.Count)):
         return None
     if target.this in exp.DataType.TEXT_TYPES:
@@ -238,7 +239,7 @@ def _rewrite_div(node: exp.Expr, construct: str) -> exp.Expr | None:
 
 
 def _avg_operand(avg: exp.Expr) -> exp.Expr:
-    operand = avg.this
+    operand: exp.Expr = avg.this
     if isinstance(operand, exp.Distinct) and operand.expressions:
         operand = operand.expressions[0]
     return operand.copy()
@@ -259,7 +260,7 @@ def _rewrite_avg(node: exp.Expr, construct: str) -> exp.Expr | None:
     return _call("_netflix_elt_avg", node, probe)
 
 
-_REGEXP_FLAGS = {
+_REGEXP_FLAGS: dict[type[exp.Expr], str] = {
     exp.RegexpLike: "flag",
     exp.RegexpExtract: "parameters",
     exp.RegexpReplace: "modifiers",
@@ -350,7 +351,9 @@ def _keep_column_name(projection: exp.Expr, construct: str) -> None:
     """Alias an unaliased projection as Snowflake names it (its expression, upper-cased), unless another
     column of the SELECT has that name (the engine then names it, as it would have without the rule)."""
     name = construct.upper()
-    if name not in {column.alias_or_name.upper() for column in projection.parent.expressions}:
+    select = projection.parent
+    assert select is not None  # the caller found it as a projection of its SELECT
+    if name not in {column.alias_or_name.upper() for column in select.expressions}:
         _swap(projection, lambda node: exp.alias_(node, name, quoted=True, copy=False))
 
 
@@ -384,6 +387,7 @@ def review(statement: exp.Expr) -> exp.Expr:
         if parent is None:
             statement = replacement
         else:
+            assert key is not None  # a node with a parent sits under one of its keys
             parent.set(key, replacement, index)
     return statement
 

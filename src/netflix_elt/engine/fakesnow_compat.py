@@ -32,6 +32,14 @@ _users: dict[Path, int] = {}
 _removed_at_exit: set[str] = set()
 
 
+def patch(owner: object, attribute: str, value: object) -> None:
+    """Give a pinned library's class or module an attribute it lacks, or replace one it has.
+
+    On purpose, so spelled out: the libraries' own annotations describe them unpatched.
+    """
+    setattr(owner, attribute, value)
+
+
 def check_versions() -> list[str]:
     """Return one line per package whose installed version differs from the pin."""
     return [
@@ -51,12 +59,14 @@ def install() -> None:
         from fakesnow.fakes import FakeSnowflakeConnection
 
         # Attributes Snowpark's ServerConnection reads from a real connector connection.
-        FakeSnowflakeConnection._session_parameters = {"PYTHON_SNOWPARK_USE_SCOPED_TEMP_OBJECTS": False}
-        FakeSnowflakeConnection._telemetry = None
-        FakeSnowflakeConnection.session_id = 1
-        FakeSnowflakeCursor._request_id = None
-        FakeSnowflakeCursor.query = None
-        FakeSnowflakeCursor._describe_internal = FakeSnowflakeCursor.describe
+        patch(
+            FakeSnowflakeConnection, "_session_parameters", {"PYTHON_SNOWPARK_USE_SCOPED_TEMP_OBJECTS": False}
+        )
+        patch(FakeSnowflakeConnection, "_telemetry", None)
+        patch(FakeSnowflakeConnection, "session_id", 1)
+        patch(FakeSnowflakeCursor, "_request_id", None)
+        patch(FakeSnowflakeCursor, "query", None)
+        patch(FakeSnowflakeCursor, "_describe_internal", FakeSnowflakeCursor.describe)
         _route_write_pandas()
         _quiet()
         refuse_lossy_translation()
@@ -98,14 +108,14 @@ def _route_write_pandas() -> None:
     from fakesnow.fakes import FakeSnowflakeConnection
     from fakesnow.pandas_tools import write_pandas as fake_write_pandas
 
-    real_write_pandas = snowpark_session.write_pandas
+    real_write_pandas = vars(snowpark_session)["write_pandas"]  # imported there from the connector
 
     def write_pandas(conn: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(conn, FakeSnowflakeConnection):
             return fake_write_pandas(conn, *args, **kwargs)
         return real_write_pandas(conn, *args, **kwargs)
 
-    snowpark_session.write_pandas = write_pandas
+    patch(snowpark_session, "write_pandas", write_pandas)
 
 
 def _quiet() -> None:

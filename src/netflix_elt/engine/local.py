@@ -51,7 +51,8 @@ class LocalEngine(Engine):
                     hint="wait for the other netflix-elt command to finish, or pass another --state-dir",
                 ) from None
             raise
-        return Session.builder.configs({"connection": connection}).create()
+        session: Session = Session.builder.configs({"connection": connection}).create()
+        return session
 
     def _interrupt(self, session: Session) -> None:
         # DuckDB's interrupt of the statement running on the Session's connection (ignored when idle).

@@ -83,7 +83,7 @@ class SnowflakeEngine(Engine):
         assert self.profile.snowflake is not None  # enforced when the profile is parsed
         params = connection_parameters(self.profile.snowflake, self.database, dict(os.environ))
         try:
-            session = Session.builder.configs(params).create()
+            session: Session = Session.builder.configs(params).create()
         except Exception as exc:
             raise ConfigError(
                 f"cannot connect to Snowflake: {redact(str(exc), params)}",

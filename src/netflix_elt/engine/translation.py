@@ -32,6 +32,7 @@ from sqlglot.errors import ErrorLevel, UnsupportedError
 
 from netflix_elt.engine import drift, drift_rules
 from netflix_elt.engine.drift import UnsupportedSqlError
+from netflix_elt.engine.fakesnow_compat import patch
 from netflix_elt.errors import NetflixEltError
 
 GENERIC_HINT = (
@@ -69,11 +70,15 @@ def install() -> None:
         from fakesnow.cursor import FakeSnowflakeCursor
         from sqlglot.dialects.duckdb import DuckDB
 
-        FakeSnowflakeCursor.execute = _guarded_execute(FakeSnowflakeCursor.execute)
-        FakeSnowflakeCursor._describe_only = _guarded_execute(FakeSnowflakeCursor._describe_only, server=True)
-        FakeSnowflakeCursor._transform = _reviewed_transform(FakeSnowflakeCursor._transform)
-        DuckDB.generator = _strict_generator(DuckDB.generator)
-        fakesnow.macros.creation_sql = _with_drift_macros(fakesnow.macros.creation_sql)
+        patch(FakeSnowflakeCursor, "execute", _guarded_execute(FakeSnowflakeCursor.execute))
+        patch(
+            FakeSnowflakeCursor,
+            "_describe_only",
+            _guarded_execute(FakeSnowflakeCursor._describe_only, server=True),
+        )
+        patch(FakeSnowflakeCursor, "_transform", _reviewed_transform(FakeSnowflakeCursor._transform))
+        patch(DuckDB, "generator", _strict_generator(DuckDB.generator))
+        patch(fakesnow.macros, "creation_sql", _with_drift_macros(fakesnow.macros.creation_sql))
         logging.getLogger("sqlglot").addFilter(_CollectWarnings())
         _installed = True
 

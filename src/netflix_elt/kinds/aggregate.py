@@ -36,7 +36,7 @@ from sqlglot import exp
 
 from netflix_elt.changes import FullRebuildNeeded
 from netflix_elt.errors import ModelError
-from netflix_elt.kinds.base import BuildJob, BuildOutcome, Kind
+from netflix_elt.kinds.base import BuildJob, BuildOutcome, Kind, affected_rows
 from netflix_elt.sql import column_ref, columns_ref, ident, render, table_ref
 
 SIGN = "_SIGN"
@@ -186,12 +186,12 @@ class Aggregate(Kind):
             recomputed = 0
             if redo is not None:
                 engine.execute(self.delete_matching_sql(job.target, redo))
-            updated = _count(engine.execute(self.update_sql(job.target, delta)))
-            inserted = _count(engine.execute(self.insert_new_sql(job.target, delta, redo)))
+            updated = affected_rows(engine.execute(self.update_sql(job.target, delta)))
+            inserted = affected_rows(engine.execute(self.insert_new_sql(job.target, delta, redo)))
             if redo is not None:
                 regrouped = self.full_sql(job.select_sql(job.full_context()), types, only=redo)
-                recomputed = _count(engine.execute(f"INSERT INTO {job.target} {regrouped}"))
-            deleted = _count(engine.execute(self.delete_empty_sql(job.target, delta)))
+                recomputed = affected_rows(engine.execute(f"INSERT INTO {job.target} {regrouped}"))
+            deleted = affected_rows(engine.execute(self.delete_empty_sql(job.target, delta)))
             if log is not None:
                 engine.execute(log.append_sql(1, touched, columns))
             outcome = BuildOutcome(
@@ -232,7 +232,7 @@ class Aggregate(Kind):
     def rows_measure(self) -> str:
         return next(n for n, m in self.measures.items() if m.function == "count" and m.expression is None)
 
-    def _match(self, left: str, right: str) -> exp.Expression:
+    def _match(self, left: str, right: str) -> exp.Expr:
         """``left.K IS NOT DISTINCT FROM right.K`` for every group key (a NULL group is a group)."""
         return exp.and_(
             *(exp.NullSafeEQ(this=column_ref(k, left), expression=column_ref(k, right)) for k in self.keys)
@@ -288,6 +288,8 @@ class Aggregate(Kind):
             if measure.function in ("min", "max"):
                 stored = column_ref(name, "t")
                 lost, gained = column_ref(f"_DEL_{ident(name)}", "d"), column_ref(f"_ADD_{ident(name)}", "d")
+                reaches: exp.Expr
+                short: exp.Expr
                 if measure.function == "min":
                     reaches, short = lost <= stored, gained > stored.copy()
                 else:
@@ -316,7 +318,7 @@ class Aggregate(Kind):
         for name, measure in self.measures.items():
             stored = column_ref(name, "t")
             if measure.function in ("count", "sum"):
-                value: exp.Expression = exp.Add(this=stored, expression=column_ref(name, "d"))
+                value: exp.Expr = exp.Add(this=stored, expression=column_ref(name, "d"))
             else:
                 added = column_ref(f"_ADD_{ident(name)}", "d")
                 pick = exp.Least if measure.function == "min" else exp.Greatest
@@ -339,7 +341,7 @@ class Aggregate(Kind):
             column_ref(name if m.function in ("count", "sum") else f"_ADD_{ident(name)}", "d")
             for name, m in self.measures.items()
         ]
-        conditions: list[exp.Expression] = [
+        conditions: list[exp.Expr] = [
             column_ref(self.rows_measure, "d") > 0,
             exp.Not(this=self._exists(target, "t", "d")),
         ]
@@ -351,7 +353,7 @@ class Aggregate(Kind):
             .where(exp.and_(*conditions))
         )
         into = exp.Schema(this=table_ref(target), expressions=columns_ref([*self.keys, *self.measures]))
-        return render(exp.insert(select, into))
+        return render(exp.Insert(this=into, expression=select))
 
     def delete_matching_sql(self, target: str, groups: str) -> str:
         """DELETE the target's rows of the groups listed in ``groups`` (to be recomputed)."""
@@ -364,7 +366,3 @@ class Aggregate(Kind):
         statement = exp.delete(table_ref(target, "t"), where=exp.and_(self._match("t", "d"), empty))
         statement.set("using", [table_ref(delta, "d")])
         return render(statement)
-
-
-def _count(rows: list) -> int:
-    return int(rows[0][0]) if rows else 0

@@ -7,11 +7,11 @@ turn the model's DataFrame into warehouse state and say how many rows that touch
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -22,7 +22,7 @@ from netflix_elt.kinds import enforce
 from netflix_elt.sql import dataframe_sql
 
 if TYPE_CHECKING:
-    from snowflake.snowpark import DataFrame
+    from snowflake.snowpark import DataFrame, Row
 
     from netflix_elt.changes import ChangeLog, ChangeReader
     from netflix_elt.engine import Engine
@@ -113,7 +113,7 @@ class BuildOutcome:
     inserted: int | None = None
     updated: int | None = None
     deleted: int | None = None
-    status: str = "success"
+    status: Literal["success", "warn", "error"] = "success"  # warn, error: a source gone stale
     message: str = ""
     changed: bool | None = None
     mark: dict[str, Any] | None = None
@@ -233,3 +233,8 @@ class BuildJob:
 
     def scalar(self, sql: str) -> Any:
         return self.engine.scalar(sql)
+
+
+def affected_rows(rows: Sequence[Row]) -> int:
+    """The count a DML statement returns in its first column (rows inserted, updated, deleted)."""
+    return int(rows[0][0]) if rows else 0

@@ -24,7 +24,7 @@ from netflix_elt.changes import FullRebuildNeeded
 from netflix_elt.engine import Column
 from netflix_elt.errors import ModelError
 from netflix_elt.kinds import enforce
-from netflix_elt.kinds.base import BuildJob, BuildOutcome, Kind
+from netflix_elt.kinds.base import BuildJob, BuildOutcome, Kind, affected_rows
 from netflix_elt.kinds.table import build_table
 from netflix_elt.sql import column_ref, columns_ref, ident, key_matches, pairs_equal, render, table_ref
 
@@ -202,7 +202,7 @@ class Incremental(Kind):
                 if log is not None:
                     new_images = _projection(target_columns, columns)
                     engine.execute(log.append_sql(1, f"SELECT {new_images} FROM {scratch}", target_columns))
-                inserted = _count(engine.execute(insert_sql(job.target, scratch, columns)))
+                inserted = affected_rows(engine.execute(insert_sql(job.target, scratch, columns)))
                 outcome = BuildOutcome(inserted=inserted, updated=0, deleted=0, changed=inserted > 0)
                 job.commit_in_transaction(outcome)
             return _with_rows(outcome, engine.row_count(job.target))
@@ -237,8 +237,8 @@ class Incremental(Kind):
                     engine.execute(log.append_sql(1, f"SELECT {new_images} FROM {diff}", target_columns))
                 updated = 0
                 if len(columns) > len(keys):
-                    updated = _count(engine.execute(update_from_sql(job.target, diff, keys, columns)))
-                inserted = _count(engine.execute(insert_new_sql(job.target, diff, columns)))
+                    updated = affected_rows(engine.execute(update_from_sql(job.target, diff, keys, columns)))
+                inserted = affected_rows(engine.execute(insert_new_sql(job.target, diff, columns)))
                 outcome = BuildOutcome(
                     inserted=inserted, updated=updated, deleted=0, changed=inserted + updated > 0
                 )
@@ -275,10 +275,10 @@ class Incremental(Kind):
                 new_images = _projection(target_columns, columns)
                 engine.execute(log.append_sql(1, f"SELECT {new_images} FROM {scratch}", target_columns))
             deleted = sum(
-                _count(engine.execute(delete_matching_sql(job.target, table, cols)))
+                affected_rows(engine.execute(delete_matching_sql(job.target, table, cols)))
                 for cols, table in deletions
             )
-            inserted = _count(engine.execute(insert_sql(job.target, scratch, columns)))
+            inserted = affected_rows(engine.execute(insert_sql(job.target, scratch, columns)))
             outcome = BuildOutcome(
                 inserted=inserted, updated=0, deleted=deleted, changed=inserted + deleted > 0
             )
@@ -343,7 +343,7 @@ def insert_new_sql(target: str, diff: str, columns: list[str]) -> str:
     """INSERT the diff's new keys (``_MATCHED`` false)."""
     select = exp.select(*columns_ref(columns)).from_(table_ref(diff)).where(exp.Not(this=column_ref(MATCHED)))
     into = exp.Schema(this=table_ref(target), expressions=columns_ref(columns))
-    return render(exp.insert(select, into))
+    return render(exp.Insert(this=into, expression=select))
 
 
 def _match(left: str, right: str, keys: list[str]) -> str:
@@ -353,7 +353,7 @@ def _match(left: str, right: str, keys: list[str]) -> str:
 def insert_sql(target: str, source: str, columns: list[str]) -> str:
     select = exp.select(*columns_ref(columns)).from_(table_ref(source))
     into = exp.Schema(this=table_ref(target), expressions=columns_ref(columns))
-    return render(exp.insert(select, into))
+    return render(exp.Insert(this=into, expression=select))
 
 
 def delete_matching_sql(target: str, source: str, keys: list[str]) -> str:
@@ -378,10 +378,6 @@ def comparable_type(type_text: str) -> str:
     if upper.startswith(("VARCHAR", "TEXT", "STRING", "CHAR")):
         return "VARCHAR"
     return upper
-
-
-def _count(rows: list) -> int:
-    return int(rows[0][0]) if rows else 0
 
 
 def _projection(target_columns: list[str], columns: list[str], prefix: str = "") -> str:

@@ -19,7 +19,7 @@ from sqlglot import exp
 from netflix_elt.contracts import ContractColumn
 from netflix_elt.errors import ModelError, ProjectError
 from netflix_elt.kinds import enforce
-from netflix_elt.kinds.base import BuildJob, BuildOutcome, Kind
+from netflix_elt.kinds.base import BuildJob, BuildOutcome, Kind, affected_rows
 from netflix_elt.sql import (
     column_ref,
     columns_ref,
@@ -135,15 +135,17 @@ class Snapshot(Kind):
                 )
                 scratch.append(deletions)
             with engine.transaction():
-                closed = _count(engine.execute(self.close_changed_sql(job.target, changes)))
+                closed = affected_rows(engine.execute(self.close_changed_sql(job.target, changes)))
                 deleted = 0
                 if deletions:
-                    deleted = _count(engine.execute(self.close_deleted_sql(job.target, deletions, run_at)))
-                inserted = _count(
+                    deleted = affected_rows(
+                        engine.execute(self.close_deleted_sql(job.target, deletions, run_at))
+                    )
+                inserted = affected_rows(
                     engine.execute(self.insert_changes_sql(job.target, changes, columns, run_at))
                 )
                 if deletions and self.hard_deletes == "new_record":
-                    inserted += _count(
+                    inserted += affected_rows(
                         engine.execute(self.insert_deleted_sql(job.target, deletions, columns, run_at))
                     )
             return BuildOutcome(
@@ -207,7 +209,7 @@ class Snapshot(Kind):
     def initial_sql(self, select: str, run_at: str) -> str:
         # Text, not a sqlglot tree: ``select`` is the model's own query, which must reach the warehouse
         # as written.
-        valid_from = f"s.{ident(self.updated_at)}" if self.strategy == "timestamp" else run_at
+        valid_from = f"s.{ident(self.updated_at or '')}" if self.strategy == "timestamp" else run_at
         return (
             f"SELECT s.*, {valid_from} AS VALID_FROM, CAST(NULL AS TIMESTAMP_NTZ) AS VALID_TO, "
             f"TRUE AS IS_CURRENT, FALSE AS IS_DELETED, {run_at} AS SNAPSHOT_RUN_AT FROM ({select}) s"
@@ -219,9 +221,9 @@ class Snapshot(Kind):
         run_time = _timestamp(run_at)
         if self.strategy == "timestamp":
             updated = ident(self.updated_at or "")
-            changed: exp.Expression = column_ref(updated, "s") > column_ref(updated, "l")
-            new_from: exp.Expression = column_ref(updated, "s")
-            changed_from: exp.Expression = exp.Greatest(
+            changed: exp.Expr = column_ref(updated, "s") > column_ref(updated, "l")
+            new_from: exp.Expr = column_ref(updated, "s")
+            changed_from: exp.Expr = exp.Greatest(
                 this=column_ref(updated, "s"), expressions=[column_ref("VALID_FROM", "l")]
             )
         else:
@@ -287,10 +289,10 @@ class Snapshot(Kind):
     def insert_deleted_sql(self, target: str, deletions: str, columns: list[str], run_at: str) -> str:
         return self._insert(target, deletions, columns, [run_at, "NULL", "TRUE", "TRUE", run_at])
 
-    def _join(self, left: str, right: str) -> exp.Expression:
+    def _join(self, left: str, right: str) -> exp.Expr:
         return pairs_equal(self.keys, left, right)
 
-    def _close(self, target: str, source: str, alias: str, valid_to: exp.Expression) -> str:
+    def _close(self, target: str, source: str, alias: str, valid_to: exp.Expr) -> str:
         """Close the current version of every key in ``source``: VALID_TO = ``valid_to``."""
         statement = exp.update(
             table_ref(target, "t"),
@@ -304,13 +306,9 @@ class Snapshot(Kind):
         """The data columns and the snapshot's own (META_COLUMNS, valued by the expressions ``meta``)."""
         values = [*columns_ref(columns), *(exp.maybe_parse(m, dialect="snowflake") for m in meta)]
         into = exp.Schema(this=table_ref(target), expressions=columns_ref([*columns, *META_COLUMNS]))
-        return render(exp.insert(exp.select(*values).from_(table_ref(source)), into))
+        return render(exp.Insert(this=into, expression=exp.select(*values).from_(table_ref(source))))
 
 
-def _timestamp(literal_sql: str) -> exp.Expression:
+def _timestamp(literal_sql: str) -> exp.Expr:
     """The run time, given as the TIMESTAMP_NTZ literal :func:`timestamp_literal` writes."""
     return exp.maybe_parse(literal_sql, dialect="snowflake")
-
-
-def _count(rows: list) -> int:
-    return int(rows[0][0]) if rows else 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from netflix_elt.errors import ModelError
-from netflix_elt.kinds.base import BuildJob, BuildOutcome, Kind, PublishSkipped
+from netflix_elt.kinds.base import BuildJob, BuildOutcome, Kind, PublishSkipped, affected_rows
 
 
 class Table(Kind):
@@ -83,10 +83,10 @@ def build_tracked(job: BuildJob) -> BuildOutcome:
                 hint="fix the model or the key columns of its contract",
             )
         log.prepare()
-        counts["removed"] = _inserted(
+        counts["removed"] = affected_rows(
             engine.execute(log.append_sql(-1, changed_rows_sql(job.target, building, keys, columns), columns))
         )
-        counts["added"] = _inserted(
+        counts["added"] = affected_rows(
             engine.execute(log.append_sql(1, changed_rows_sql(building, job.target, keys, columns), columns))
         )
         if not counts["removed"] and not counts["added"]:
@@ -113,7 +113,3 @@ def changed_rows_sql(rows: str, other: str, keys: list[str], columns: list[str])
     values = [c for c in columns if c not in keys]
     differs = " OR ".join(f"a.{c} IS DISTINCT FROM b.{c}" for c in values) or "FALSE"
     return f"SELECT a.* FROM {rows} a LEFT JOIN {other} b ON {on} WHERE b.{keys[0]} IS NULL OR ({differs})"
-
-
-def _inserted(rows: list) -> int:
-    return int(rows[0][0]) if rows else 0

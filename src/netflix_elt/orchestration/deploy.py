@@ -68,7 +68,8 @@ def serve_daily(
 ) -> None:
     """Serve the flow on its schedule from this process; blocks until interrupted."""
     from prefect import serve
-    from prefect.deployments.runner import EntrypointType
+    from prefect.deployments.runner import RunnerDeployment
+    from prefect.types.entrypoint import EntrypointType
 
     from netflix_elt.orchestration.flow import build_warehouse
 
@@ -82,6 +83,7 @@ def serve_daily(
         # The runner imports netflix_elt.orchestration.flow by module path: no file path to keep valid.
         entrypoint_type=EntrypointType.MODULE_PATH,
     )
+    assert isinstance(deployment, RunnerDeployment)  # Prefect's sync/async dispatch: no event loop here
     serve(deployment)
 
 
@@ -93,6 +95,7 @@ def deploy_to_work_pool(
     project_dir: str | Path = ".",
 ) -> UUID:
     """Create or update the deployment on ``work_pool`` (which must exist); return its id."""
+    from prefect.deployments.runner import RunnerDeployment
     from prefect.runner.storage import LocalStorage
 
     from netflix_elt.orchestration.flow import build_warehouse
@@ -118,9 +121,12 @@ def deploy_to_work_pool(
         tags=TAGS,
         work_pool_name=work_pool,
     )
+    assert isinstance(deployment, RunnerDeployment)  # Prefect's sync/async dispatch: no event loop here
     deployment.storage = LocalStorage(str(project))
     deployment.entrypoint = ENTRYPOINT
-    return deployment.apply()
+    deployment_id = deployment.apply()
+    assert isinstance(deployment_id, UUID)
+    return deployment_id
 
 
 def ensure_work_pool_exists(work_pool: str) -> None:

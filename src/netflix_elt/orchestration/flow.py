@@ -15,11 +15,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.states import Failed, State
+from prefect.client.schemas.objects import State
+from prefect.states import Failed
 
 from netflix_elt.config import load_profile
 from netflix_elt.errors import ConfigError, NetflixEltError
@@ -107,7 +108,8 @@ def load_and_build(
             loaded = load_new_files.with_options(
                 retries=settings.retries, retry_delay_seconds=settings.retry_delay_seconds
             )(project.engine, source, step, return_state=True)
-            load = loaded.result()  # raises what the load raised (a LoadError stays a LoadError)
+            # raises what the load raised (a LoadError stays a LoadError): a result is the summary
+            load = cast("dict[str, Any]", loaded.result())
         else:
             get_run_logger().info("no source directory configured: nothing to load")
         scheduler = PrefectScheduler(settings.retries, settings.retry_delay_seconds)

@@ -28,9 +28,10 @@ from typing import Any
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import State
 from prefect.futures import PrefectFuture, wait
 from prefect.runtime import task_run as current_task_run
-from prefect.states import Completed, State
+from prefect.states import Completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import allow_failure
 
@@ -47,7 +48,7 @@ MAX_WAITING_THREADS = 64
 LEFT_AS_IS_STATES = {"up_to_date": "UpToDate", "not_due": "NotDue"}
 
 
-def retry_if_transient(task: Any, task_run: Any, state: State) -> bool:
+def retry_if_transient(task: Any, task_run: Any, state: State[Any]) -> bool:
     """Prefect retry condition: retry a failed attempt only when its exception is transient."""
     try:
         state.result()
@@ -62,7 +63,7 @@ def retry_if_transient(task: Any, task_run: Any, state: State) -> bool:
     persist_result=False,
     retry_condition_fn=retry_if_transient,
 )
-def build_model(name: str, node_run: NodeRun) -> dict[str, Any] | State:
+def build_model(name: str, node_run: NodeRun) -> dict[str, Any] | State[Any]:
     """One node of the graph (its checks run right after it, inside the executor)."""
     return node_run.run(name)
 
@@ -114,7 +115,7 @@ class NodeRun:
         self.retries = retries
         self.on_event = on_event
 
-    def run(self, name: str) -> dict[str, Any] | State:
+    def run(self, name: str) -> dict[str, Any] | State[Any]:
         attempt = current_task_run.get_run_count() or 1
         blocker = self.blocker(name)
         if blocker is not None:
@@ -198,7 +199,7 @@ class PrefectScheduler:
         futures: dict[str, PrefectFuture[Any]] = {}
         with (
             ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="netflix-elt") as builders,
-            ThreadPoolTaskRunner(max_workers=waiting_threads) as task_runner,
+            ThreadPoolTaskRunner[dict[str, Any] | State[Any]](max_workers=waiting_threads) as task_runner,
         ):
             node_run = NodeRun(plan, registry, execute, builders, board, self.retries, notify)
             for name in plan.order:
@@ -208,10 +209,13 @@ class PrefectScheduler:
                     retries=self.retries,
                     retry_delay_seconds=self.retry_delay_seconds,
                 )
+                # allow_failure(future) is what wait_for takes to wait on a parent that may fail, though
+                # annotated as futures only
+                upstream: list[Any] = [
+                    allow_failure(futures[parent]) for parent in sorted(plan.dag.upstream(name))
+                ]
                 futures[name] = task_runner.submit(
-                    node_task,
-                    parameters={"name": name, "node_run": node_run},
-                    wait_for=[allow_failure(futures[parent]) for parent in sorted(plan.dag.upstream(name))],
+                    node_task, parameters={"name": name, "node_run": node_run}, wait_for=upstream
                 )
             wait(list(futures.values()))
         self.attempts = dict(board.attempts)

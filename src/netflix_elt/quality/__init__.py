@@ -21,7 +21,27 @@ Running: ``project.use_check_runner(default_check_runner(project))`` (the CLI do
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what the names below stand for, for type checkers (re-exported: `X as X`)
+    from netflix_elt.quality.check_runner import QualityRunner as QualityRunner
+    from netflix_elt.quality.check_runner import default_check_runner as default_check_runner
+    from netflix_elt.quality.custom import no_overlapping_validity as no_overlapping_validity
+    from netflix_elt.quality.custom import one_current_row_per_key as one_current_row_per_key
+    from netflix_elt.quality.custom import relationship as relationship
+    from netflix_elt.quality.custom import row_count_reconciles as row_count_reconciles
+    from netflix_elt.quality.custom import singular as singular
+    from netflix_elt.quality.custom import snapshot_invariants as snapshot_invariants
+    from netflix_elt.quality.errors import QualityError as QualityError
+    from netflix_elt.quality.expectations import ExpectationCall as ExpectationCall
+    from netflix_elt.quality.expectations import ExpectationCheck as ExpectationCheck
+    from netflix_elt.quality.expectations import check as check
+    from netflix_elt.quality.expectations import gxe as gxe
+    from netflix_elt.quality.history import append_check_results as append_check_results
+    from netflix_elt.quality.history import publish_validation as publish_validation
+    from netflix_elt.quality.report import write_validation_report as write_validation_report
+    from netflix_elt.quality.unit import ModelUnitTest as ModelUnitTest
+    from netflix_elt.quality.unit import unit_test as unit_test
 
 _EXPORTS = {
     "check": "netflix_elt.quality.expectations",

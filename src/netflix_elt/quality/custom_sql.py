@@ -78,10 +78,10 @@ def relationship_outcome(check: RelationshipCheck, scope: CheckScope) -> Outcome
 
 def row_count_outcome(check: RowCountCheck, scope: CheckScope) -> Outcome:
     relations = [scope.target] + [scope.relation(n) for n in (*check.plus, *check.to)]
-    counts = scope.engine.execute(
+    row = scope.engine.execute(
         "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {r}) AS R{i}" for i, r in enumerate(relations))
     )[0]
-    counts = [int(c) for c in counts]
+    counts = [int(c) for c in row]
     this, plus, to = counts[0], counts[1 : 1 + len(check.plus)], counts[1 + len(check.plus) :]
     expected = sum(to)
     difference = this + sum(plus) - expected

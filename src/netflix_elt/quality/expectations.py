@@ -40,7 +40,7 @@ DOMAIN_KWARGS = ("column", "column_A", "column_B", "column_list")
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
-class FrozenDict(tuple):  # type: ignore[type-arg]
+class FrozenDict(tuple[tuple[str, Any], ...]):
     """A mapping stored as sorted (key, value) pairs: hashable, with a stable ``repr``."""
 
     def __repr__(self) -> str:

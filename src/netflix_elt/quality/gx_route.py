@@ -47,7 +47,7 @@ def import_gx() -> Any:
 def expectation_class(name: str, where: str) -> type:
     """The GX class registered under ``name``; a clear error (with the closest names) otherwise."""
     import_gx()
-    from great_expectations.exceptions import ExpectationNotFoundError
+    from great_expectations.exceptions.exceptions import ExpectationNotFoundError
     from great_expectations.expectations.registry import (
         get_expectation_impl,
         list_registered_expectation_implementations,

@@ -24,6 +24,9 @@ from netflix_elt.sql import literal
 
 Shape = Literal["map", "aggregate", "unique", "schema"]
 Quote = Callable[[str], exp.Column]  # declared column name -> the table's column (raises MissingColumn)
+ColumnsJudge = Callable[
+    [list[str]], tuple[bool, Any, dict[str, Any]]
+]  # columns -> success, observed, details
 IN_LIST_LIMIT = 16_384  # Snowflake's limit on the items of an IN list
 
 
@@ -45,17 +48,17 @@ class Metric:
     """
 
     shape: Shape
-    unexpected: exp.Expression | None = None
-    missing: exp.Expression | None = None
-    sample: exp.Expression | None = None
+    unexpected: exp.Expr | None = None
+    missing: exp.Expr | None = None
+    sample: exp.Expr | None = None
     mostly: float = 1.0
-    expression: exp.Expression | None = None
+    expression: exp.Expr | None = None
     judge: Callable[[Any], bool] = lambda value: False
     columns: tuple[exp.Column, ...] = ()
-    judge_columns: Callable[[list[str]], tuple[bool, Any, dict[str, Any]]] | None = None
+    judge_columns: ColumnsJudge | None = None
 
 
-def sql_value(value: Any) -> exp.Expression | None:
+def sql_value(value: Any) -> exp.Expr | None:
     """A Snowflake literal for a comparable scalar, or None when the value is not one we compare."""
     if isinstance(value, bool) or value is None:
         return None
@@ -70,12 +73,12 @@ def sql_value(value: Any) -> exp.Expression | None:
     return None
 
 
-def _literal(text: str) -> exp.Expression:
+def _literal(text: str) -> exp.Expr:
     """The tree of a literal :func:`netflix_elt.sql.literal` wrote (one escaping rule for both)."""
     return exp.maybe_parse(text, dialect="snowflake")
 
 
-def set_literals(values: Any) -> list[exp.Expression] | None:
+def set_literals(values: Any) -> list[exp.Expr] | None:
     """Literals for a value_set of numbers or of strings (not mixed), or None."""
     if not isinstance(values, list) or not values or len(values) > IN_LIST_LIMIT:
         return None
@@ -99,9 +102,9 @@ def within(value: Any, low: Any, high: Any, strict_low: bool = False, strict_hig
         return False
 
 
-def range_predicate(expression: exp.Expression, args: dict[str, Any]) -> exp.Expression | None:
+def range_predicate(expression: exp.Expr, args: dict[str, Any]) -> exp.Expr | None:
     """True when ``expression`` lies within [min_value, max_value] (honouring strictness)."""
-    parts: list[exp.Expression] = []
+    parts: list[exp.Expr] = []
     for bound, strict, (strict_op, loose_op) in (
         ("min_value", "strict_min", (exp.GT, exp.GTE)),
         ("max_value", "strict_max", (exp.LT, exp.LTE)),
@@ -127,7 +130,7 @@ def _mostly(args: dict[str, Any]) -> float | None:
 
 
 # -- translators --------------------------------------------------------------------------------
-def _is_null(column: exp.Expression) -> exp.Expression:
+def _is_null(column: exp.Expr) -> exp.Expr:
     return column.copy().is_(exp.null())
 
 
@@ -142,7 +145,7 @@ def _null(args: dict[str, Any], q: Quote) -> Metric | None:
 
 
 def _column_map(
-    condition: Callable[[exp.Column, dict[str, Any]], exp.Expression | None],
+    condition: Callable[[exp.Column, dict[str, Any]], exp.Expr | None],
 ) -> Callable[..., Metric | None]:
     """A column-map expectation: ``condition`` is what an expected (non-null) value satisfies."""
 
@@ -157,21 +160,21 @@ def _column_map(
     return translate
 
 
-def _in_set(column: exp.Column, args: dict[str, Any]) -> exp.Expression | None:
+def _in_set(column: exp.Column, args: dict[str, Any]) -> exp.Expr | None:
     values = set_literals(args.get("value_set"))
     return None if values is None else column.copy().isin(*values)
 
 
-def _not_in_set(column: exp.Column, args: dict[str, Any]) -> exp.Expression | None:
+def _not_in_set(column: exp.Column, args: dict[str, Any]) -> exp.Expr | None:
     values = set_literals(args.get("value_set"))
     return None if values is None else exp.not_(column.copy().isin(*values))
 
 
-def _between(column: exp.Column, args: dict[str, Any]) -> exp.Expression | None:
+def _between(column: exp.Column, args: dict[str, Any]) -> exp.Expr | None:
     return range_predicate(column, args) if _bounds_ok(args) else None
 
 
-def _lengths_between(column: exp.Column, args: dict[str, Any]) -> exp.Expression | None:
+def _lengths_between(column: exp.Column, args: dict[str, Any]) -> exp.Expr | None:
     if not _bounds_ok(args) or not all(
         isinstance(args.get(b, 0), int | None) for b in ("min_value", "max_value")
     ):
@@ -179,7 +182,7 @@ def _lengths_between(column: exp.Column, args: dict[str, Any]) -> exp.Expression
     return range_predicate(exp.Length(this=column.copy()), args)
 
 
-def _length_equals(column: exp.Column, args: dict[str, Any]) -> exp.Expression | None:
+def _length_equals(column: exp.Column, args: dict[str, Any]) -> exp.Expr | None:
     value = args.get("value")
     if not isinstance(value, int) or isinstance(value, bool):
         return None
@@ -208,7 +211,7 @@ def _compound_unique(args: dict[str, Any], q: Quote) -> Metric | None:
     return Metric("unique", missing=missing.get(ignore), mostly=mostly, columns=columns)
 
 
-def _aggregate(function: Callable[[exp.Column], exp.Expression]) -> Callable[..., Metric | None]:
+def _aggregate(function: Callable[[exp.Column], exp.Expr]) -> Callable[..., Metric | None]:
     """An aggregate expectation: ``function(column)`` must lie within the bounds."""
 
     def translate(args: dict[str, Any], q: Quote) -> Metric | None:
@@ -219,11 +222,11 @@ def _aggregate(function: Callable[[exp.Column], exp.Expression]) -> Callable[...
     return translate
 
 
-def _count_distinct(column: exp.Column) -> exp.Expression:
+def _count_distinct(column: exp.Column) -> exp.Expr:
     return exp.Count(this=exp.Distinct(expressions=[column.copy()]))
 
 
-def _unique_proportion(column: exp.Column) -> exp.Expression:
+def _unique_proportion(column: exp.Column) -> exp.Expr:
     # Divided as DOUBLE, as GX computes the proportion.
     distinct = exp.cast(_count_distinct(column), exp.DataType.build("DOUBLE", dialect="snowflake"))
     counted = exp.Nullif(this=exp.Count(this=column.copy()), expression=exp.Literal.number(0))
@@ -252,9 +255,11 @@ def _row_count_equals(args: dict[str, Any], q: Quote) -> Metric | None:
     return Metric("aggregate", expression=_ROW_COUNT.copy(), judge=lambda observed: observed == value)
 
 
-def _schema(decide: Callable[[dict[str, Any], list[str]], tuple[bool, Any, dict[str, Any]] | None]):
+def _schema(
+    decide: Callable[[dict[str, Any], list[str]], tuple[bool, Any, dict[str, Any]]],
+) -> Callable[[dict[str, Any], Quote], Metric | None]:
     def translate(args: dict[str, Any], q: Quote) -> Metric | None:
-        return Metric("schema", judge_columns=lambda columns: decide(args, columns))  # type: ignore[arg-type,return-value]
+        return Metric("schema", judge_columns=lambda columns: decide(args, columns))
 
     return translate
 

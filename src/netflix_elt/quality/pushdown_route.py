@@ -57,11 +57,14 @@ class Planned:
     seconds: float = 0.0
 
 
-def _source(table: str) -> exp.Expression:
+def _source(table: str) -> exp.Expr:
     """What the checks read: a table by name, or the changed rows of a build as a parenthesised SELECT
     (``quality.delta``)."""
     if table.startswith("(") and table.endswith(")"):
-        return parse_snowflake(table[1:-1]).subquery()
+        query = parse_snowflake(table[1:-1])
+        if not isinstance(query, exp.Query):
+            raise ValueError(f"not a SELECT: {table}")
+        return query.subquery()
     return table_ref(table)
 
 
@@ -111,7 +114,7 @@ class PushdownRoute:
     ) -> dict[str, Any]:
         """Run every metric's aggregates in one SELECT; on an error, find the metrics at fault."""
         # Each distinct expression once (keyed by its SQL text), under an alias M1, M2, ...
-        expressions: dict[str, tuple[exp.Expression, str]] = {"COUNT(*)": (exp.Count(this=exp.Star()), "N")}
+        expressions: dict[str, tuple[exp.Expr, str]] = {"COUNT(*)": (exp.Count(this=exp.Star()), "N")}
         for item in planned:
             for role, expression in self._expressions(item.metric).items():
                 entry = expressions.setdefault(render(expression), (expression, f"M{len(expressions)}"))
@@ -133,8 +136,8 @@ class PushdownRoute:
         return values
 
     @staticmethod
-    def _expressions(metric: Metric) -> dict[str, exp.Expression]:
-        roles: dict[str, exp.Expression] = {}
+    def _expressions(metric: Metric) -> dict[str, exp.Expr]:
+        roles: dict[str, exp.Expr] = {}
         if metric.shape == "map" and metric.unexpected is not None:
             roles["unexpected"] = exp.CountIf(this=metric.unexpected.copy())
         if metric.shape in ("map", "unique") and metric.missing is not None:
@@ -143,7 +146,7 @@ class PushdownRoute:
             roles["observed"] = metric.expression.copy()
         return roles
 
-    def _select(self, table: str, expressions: dict[str, tuple[exp.Expression, str]]) -> dict[str, Any]:
+    def _select(self, table: str, expressions: dict[str, tuple[exp.Expr, str]]) -> dict[str, Any]:
         aliases = [alias for _, alias in expressions.values()]
         select = exp.select(*(e.copy().as_(alias) for e, alias in expressions.values())).from_(_source(table))
         row = self.engine.execute(render(select))[0]
@@ -191,9 +194,9 @@ class PushdownRoute:
         )
         if metric.missing is not None:
             groups = groups.where(exp.not_(exp.paren(metric.missing.copy())))
-        total = exp.Window(this=exp.Sum(this=exp.column("N")))
+        all_groups = exp.Window(this=exp.Sum(this=exp.column("N")))
         duplicates = (
-            exp.select(*(k.copy() for k in keys), total.as_("DUPLICATE_ROWS"))
+            exp.select(*(k.copy() for k in keys), all_groups.as_("DUPLICATE_ROWS"))
             .from_(groups.subquery())
             .limit(PARTIAL_SIZE)
         )

@@ -41,8 +41,12 @@ def validation_results(run: RunResult) -> dict[str, Any]:
     models = []
     labels: list[str] = []
     for result in sorted(run.results, key=lambda r: (r.status == "success", r.name)):
-        checks = [{"outcome": outcome_label(c), **{k: c.get(k) for k in CHECK_FIELDS}} for c in result.checks]
-        labels += [c["outcome"] for c in checks]
+        outcomes = [outcome_label(c) for c in result.checks]
+        checks = [
+            {"outcome": label, **{k: c.get(k) for k in CHECK_FIELDS}}
+            for label, c in zip(outcomes, result.checks, strict=True)
+        ]
+        labels += outcomes
         models.append(
             {
                 "model": result.name,

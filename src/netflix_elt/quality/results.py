@@ -101,7 +101,7 @@ def json_safe(value: Any) -> Any:
         number = float(value)
         if math.isnan(number) or math.isinf(number):
             return None
-        whole = isinstance(value, Decimal) and value.as_tuple().exponent == 0  # type: ignore[operator]
+        whole = isinstance(value, Decimal) and value.as_tuple().exponent == 0
         return int(value) if whole else number
     if isinstance(value, datetime | date | time):
         return None if _is_missing(value) else value.isoformat()

@@ -14,7 +14,7 @@ import base64
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from netflix_elt.config import Profile
 from netflix_elt.engine.base import Column
@@ -120,7 +120,8 @@ def _named_connection(name: str) -> dict[str, Any]:
     """A connection of connections.toml, read the way the Snowflake connector reads it."""
     from snowflake.connector.config_manager import CONFIG_MANAGER
 
-    connections = CONFIG_MANAGER["connections"]
+    # an option's value (the connector annotates __getitem__ as returning the option itself)
+    connections = cast("Mapping[str, Any]", CONFIG_MANAGER["connections"])
     if name not in connections:
         raise ConfigError(f"connection '{name}' not found in connections.toml", hint="check connection_name")
     return {k.lower(): v for k, v in dict(connections[name]).items()}

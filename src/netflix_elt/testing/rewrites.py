@@ -18,11 +18,14 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import snowflake.connector.errors
 from sqlglot import exp
 from sqlglot.errors import ParseError
+
+if TYPE_CHECKING:
+    from fakesnow.conn import FakeSnowflakeConnection
 
 SUCCESS = "SELECT 'Statement executed successfully.' AS \"status\""
 
@@ -31,10 +34,10 @@ SUCCESS = "SELECT 'Statement executed successfully.' AS \"status\""
 class WireSession:
     """One client session as the rewrites see it: fakesnow's connection plus what Snowflake keeps per session.
 
-    ``connection`` is fakesnow's ``FakeSnowflakeConnection`` of the session's login token.
+    ``connection`` is fakesnow's connection of the session's login token.
     """
 
-    connection: Any
+    connection: FakeSnowflakeConnection
     temporary_tables: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
@@ -129,7 +132,8 @@ def object_name(part: exp.Identifier | None) -> str | None:
     """An identifier as Snowflake resolves it: unquoted names are upper case."""
     if part is None:
         return None
-    return part.this if part.quoted else part.this.upper()
+    name: str = part.this
+    return name if part.quoted else name.upper()
 
 
 def qualified_parts(table: exp.Table, session: WireSession) -> tuple[str, str, str]:

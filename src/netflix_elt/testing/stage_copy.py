@@ -56,7 +56,7 @@ _RESULT_COLUMNS = (
     ("first_error_character", "NUMBER"),
     ("first_error_column_name", "VARCHAR"),
 )
-_ACCEPTED_FORMAT_OPTIONS = {
+_ACCEPTED_FORMAT_OPTIONS: dict[str, set[object]] = {
     "TYPE": {"CSV"},
     "ESCAPE_UNENCLOSED_FIELD": {"NONE"},
     "ESCAPE": {"NONE"},

@@ -115,7 +115,7 @@ class WireServer:
     async def _query(self, request: Any) -> Any:
         token = _token(request)
         connection = self._fakesnow.sessions.get(token) if token else None
-        if connection is None:
+        if token is None or connection is None:
             return await self._fakesnow.query_request(request)  # fakesnow answers "login again"
         body = await request.body()
         query_id = str(uuid.uuid4())

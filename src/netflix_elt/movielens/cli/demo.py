@@ -24,6 +24,8 @@ from netflix_elt.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from rich.console import JustifyMethod
+
     from netflix_elt.results import RunResult
 
 
@@ -88,6 +90,7 @@ def demo(
 def print_models(run: RunResult) -> None:
     """Rows and seconds per built model, slowest first."""
     table = Table(title="models", show_edge=False)
+    justify: JustifyMethod
     for column, justify in (
         ("model", "left"),
         ("kind", "left"),

@@ -31,9 +31,15 @@ def generate(
 ) -> None:
     """Generate synthetic MovieLens-format data (CRLF, RFC 4180) with the real data's shape and dirt."""
     from netflix_elt.errors import NetflixEltError
-    from netflix_elt.movielens.datagen import generate_dataset, generate_increment
+    from netflix_elt.movielens.datagen import (
+        GenerationSummary,
+        IncrementSummary,
+        generate_dataset,
+        generate_increment,
+    )
 
     try:
+        summary: GenerationSummary | IncrementSummary
         if increment is None:
             summary = generate_dataset(out, ratings, seed)
             title = f"{out}: {ratings:,} ratings, seed {seed} ({summary.seconds:.1f}s)"
@@ -57,5 +63,5 @@ def generate(
     for name, rows in summary.rows.items():
         table.add_row(name, f"{rows:,}")
     console.print(table)
-    if increment is not None:
+    if isinstance(summary, IncrementSummary):  # an increment's counts of what it added
         console.print(", ".join(f"{k} {v:,}" for k, v in summary.counts.items()))

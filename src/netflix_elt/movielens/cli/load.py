@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
+    from rich.console import JustifyMethod
+
     from netflix_elt.movielens.loader import LoadSummary
 
 
 class LoadModeOption(enum.StrEnum):
     append = "append"
-    replace = "replace"
+    replace = "replace"  # type: ignore[assignment]  # the CLI's choice, named like str.replace
 
 
 def register(app: typer.Typer) -> None:
@@ -86,6 +88,7 @@ def print_summary(summary: LoadSummary) -> None:
 
     console = Console(soft_wrap=True)
     table = Table(title=f"load {summary.mode} {summary.source_dir} (batch {summary.batch_id})")
+    justify: JustifyMethod
     for name, justify in (("file", "left"), ("table", "left"), ("status", "left")):
         table.add_column(name, justify=justify)
     for name in ("read", "loaded", "rejected", "seconds"):

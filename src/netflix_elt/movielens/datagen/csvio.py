@@ -22,6 +22,7 @@ import pyarrow.csv as pacsv
 EOL = "\r\n"
 # Rating code c (0..9) is the half-star value (c + 1) / 2.
 RATING_STRINGS = [f"{(c + 1) / 2:.1f}" for c in range(10)]
+ColumnType = np.dtype[Any] | type | list[str]  # a numeric dtype, or the strings a code stands for
 RELEVANCE_STEPS = 4000  # relevance is a multiple of 1 / 4000 = 0.00025
 
 
@@ -81,7 +82,7 @@ class NumericCsvWriter:
     dictionary; the column's values are then integer codes into it).
     """
 
-    def __init__(self, path: Path, columns: dict[str, np.dtype[Any] | type | list[str]]) -> None:
+    def __init__(self, path: Path, columns: dict[str, ColumnType]) -> None:
         self.path = path
         self.rows = 0
         fields, self._dicts, self._dtypes = [], {}, {}

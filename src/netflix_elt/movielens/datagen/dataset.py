@@ -10,7 +10,7 @@ import numpy as np
 
 from netflix_elt.movielens.datagen.activity import RatingsChunk, TagsChunk, rate_chunk, tag_chunk
 from netflix_elt.movielens.datagen.catalog import Catalog, build_catalog, write_links, write_movies
-from netflix_elt.movielens.datagen.csvio import RATING_STRINGS, NumericCsvWriter, TextCsvWriter
+from netflix_elt.movielens.datagen.csvio import RATING_STRINGS, ColumnType, NumericCsvWriter, TextCsvWriter
 from netflix_elt.movielens.datagen.genome import genome_movies, write_genome_scores, write_genome_tags
 from netflix_elt.movielens.datagen.scale import Scale, scale_for
 from netflix_elt.movielens.datagen.summary import GenerationSummary
@@ -85,7 +85,12 @@ def _write_activity(out_dir: Path, seed: int, scale: Scale, catalog: Catalog) ->
     comma = np.array([i for i, t in enumerate(vocab) if "," in t])
     need: dict[str, np.ndarray | None] = {"quoted": quoted, "comma": comma}
     per_movie = np.zeros(catalog.size, dtype=np.int64)
-    columns = {"userId": np.int32, "movieId": np.int32, "rating": RATING_STRINGS, "timestamp": np.int64}
+    columns: dict[str, ColumnType] = {
+        "userId": np.int32,
+        "movieId": np.int32,
+        "rating": RATING_STRINGS,
+        "timestamp": np.int64,
+    }
     with (
         NumericCsvWriter(out_dir / "ratings.csv", columns) as rw,
         TextCsvWriter(out_dir / "tags.csv", ["userId", "movieId", "tag", "timestamp"]) as tw,

@@ -22,6 +22,7 @@ from netflix_elt.movielens.datagen.activity import SAME_SECOND_P, rating_codes_b
 from netflix_elt.movielens.datagen.catalog import link_rows, sample_genres
 from netflix_elt.movielens.datagen.csvio import (
     RATING_STRINGS,
+    ColumnType,
     NumericCsvWriter,
     TextCsvWriter,
     write_text_csv,
@@ -216,7 +217,12 @@ def _write_day(data_dir: Path, day: int, seed: int) -> IncrementSummary:
 
     new_ids, movie_rows, links = _new_movies(rng, movie_ids, imdb, tmdb, start)
     delta = _delta_ratings(rng, stats, files, new_ids, start, movie_ids)
-    columns = {"userId": np.int32, "movieId": np.int32, "rating": RATING_STRINGS, "timestamp": np.int64}
+    columns: dict[str, ColumnType] = {
+        "userId": np.int32,
+        "movieId": np.int32,
+        "rating": RATING_STRINGS,
+        "timestamp": np.int64,
+    }
     with NumericCsvWriter(out / "ratings.csv", columns) as w:
         w.write(userId=delta.user, movieId=delta.movie, rating=delta.code, timestamp=delta.ts)
 

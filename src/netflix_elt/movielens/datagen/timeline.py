@@ -33,8 +33,10 @@ _WEEKDAY_CDF = np.cumsum(WEEKDAY_WEIGHTS)
 
 def _year_bounds() -> tuple[np.ndarray, np.ndarray]:
     years = np.arange(1995, 2020)
-    lo = np.array([max(SPAN_START, calendar.timegm((y, 1, 1, 0, 0, 0))) for y in years], dtype=np.int64)
-    hi = np.array([min(SPAN_END, calendar.timegm((y + 1, 1, 1, 0, 0, 0)) - 1) for y in years], dtype=np.int64)
+    lo = np.array([max(SPAN_START, calendar.timegm((int(y), 1, 1, 0, 0, 0))) for y in years], dtype=np.int64)
+    hi = np.array(
+        [min(SPAN_END, calendar.timegm((int(y) + 1, 1, 1, 0, 0, 0)) - 1) for y in years], dtype=np.int64
+    )
     return lo, hi
 
 

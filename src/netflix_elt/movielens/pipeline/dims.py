@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from netflix_elt.declare import column, model
 from netflix_elt.engine.functions import regexp_replace
@@ -15,7 +15,7 @@ from netflix_elt.snowpark import F
 if TYPE_CHECKING:
     from snowflake.snowpark import DataFrame
 
-DIM = {"tags": ["dim"]}
+DIM: dict[str, Any] = {"tags": ["dim"]}
 NO_GENRES = "(no genres listed)"
 # "Name (1995)", "Name (2006–2007)" (en dash) or "Name (a.k.a. Other) (1995)"; the year is the last group.
 YEAR_SUFFIX = r"\s*\((\d{4})(–\d{4})?\)\s*$"

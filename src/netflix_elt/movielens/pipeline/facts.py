@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from netflix_elt.declare import ModelContext, column, model
 from netflix_elt.kinds import Incremental, Table
@@ -14,7 +14,7 @@ from netflix_elt.snowpark import F
 if TYPE_CHECKING:
     from snowflake.snowpark import DataFrame
 
-FACT = {"tags": ["fact"]}
+FACT: dict[str, Any] = {"tags": ["fact"]}
 
 
 @model(
@@ -48,6 +48,7 @@ def fct_ratings(raw_ratings: DataFrame, ctx: ModelContext) -> DataFrame:
     if not ctx.is_incremental:
         return _fact_columns(staged_ratings(raw_ratings))
     arrived = staged_ratings(ctx.inserted("raw_ratings"))
+    assert ctx.this is not None  # an incremental build has its target
     held = ctx.this.select(F.col("USER_ID"), F.col("MOVIE_ID"), F.col("RATED_AT").alias("_HELD_AT"))
     newer = arrived.join(held, ["USER_ID", "MOVIE_ID"], how="left").filter(
         F.col("_HELD_AT").is_null() | (F.col("RATED_AT") >= F.col("_HELD_AT"))

@@ -7,29 +7,29 @@ deviations come from exact sums, so a day folded into the partials gives the sam
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from netflix_elt.declare import ModelContext, column, model
 from netflix_elt.kinds import Incremental, Table
 from netflix_elt.movielens.pipeline.checks import not_null, sum_reconciles
 from netflix_elt.movielens.pipeline.exact import exact_sum
 from netflix_elt.quality import gxe, relationship, row_count_reconciles, singular
-from netflix_elt.snowpark import F, Window
+from netflix_elt.snowpark import Column, F, Window
 
 if TYPE_CHECKING:
     from snowflake.snowpark import DataFrame
 
-MART = {"tags": ["mart"]}
+MART: dict[str, Any] = {"tags": ["mart"]}
 LOW_RATING = 2.0
 HIGH_RATING = 4.0
 
 
-def per(numerator: str, denominator: str) -> F.Column:
+def per(numerator: str, denominator: str) -> Column:
     """``numerator / denominator`` as a FLOAT (the denominator, a count, is never 0 in a partial)."""
     return F.col(numerator).cast("double") / F.col(denominator).cast("double")
 
 
-def sample_stddev(count: str, total: str, squares: str) -> F.Column:
+def sample_stddev(count: str, total: str, squares: str) -> Column:
     """STDDEV_SAMP from a count, a sum and a sum of squares: the numerator n * sum(x^2) - sum(x)^2 is
     exact (NUMBER), so the result does not depend on the order the rows were added in; NULL for n < 2."""
     n = F.col(count)

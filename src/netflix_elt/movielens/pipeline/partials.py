@@ -10,7 +10,7 @@ type of every sum: the Aggregate kind adds up values cast to it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from netflix_elt.contracts import ContractColumn
 from netflix_elt.declare import column, model
@@ -24,7 +24,7 @@ from netflix_elt.snowpark import F
 if TYPE_CHECKING:
     from snowflake.snowpark import DataFrame
 
-PARTIAL = {"tags": ["partial"]}
+PARTIAL: dict[str, Any] = {"tags": ["partial"]}
 # Ratings are halves: their sums are exact to one decimal, the sums of their squares to two.
 COUNT = "NUMBER(38,0)"
 RATING_SUM = "NUMBER(38,1)"

@@ -8,6 +8,8 @@ know (the rating scale, plausible dates, id formats).
 
 from __future__ import annotations
 
+from typing import Any
+
 from netflix_elt.declare import source
 from netflix_elt.movielens.pipeline.checks import (
     RATING_VALUES,
@@ -20,7 +22,7 @@ from netflix_elt.quality import check, gxe, singular
 
 LOADED_AT = "_LOADED_AT"
 # Files arrive daily; a day without a load warns, a week without one blocks the build.
-FRESHNESS = {"loaded_at": LOADED_AT, "warn_after_hours": 36, "error_after_hours": 24 * 7}
+FRESHNESS: dict[str, Any] = {"loaded_at": LOADED_AT, "warn_after_hours": 36, "error_after_hours": 24 * 7}
 # Columns the loader fills from the load itself (file path as given, time, batch id), not from the data:
 # `netflix-elt diff` leaves them out. _FILE_ROW_NUMBER is the record's line in its file, so it is data.
 LOAD_RUN_COLUMNS = ("_SOURCE_FILE", LOADED_AT, "_BATCH_ID")

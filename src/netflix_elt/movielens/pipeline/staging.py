@@ -8,18 +8,18 @@ from it was removed, which SNAP_TAGS records).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from netflix_elt.declare import column, model
 from netflix_elt.kinds import Table, View
 from netflix_elt.movielens.pipeline.checks import not_blank
 from netflix_elt.quality import gxe
-from netflix_elt.snowpark import F, Window
+from netflix_elt.snowpark import Column, F, Window
 
 if TYPE_CHECKING:
     from snowflake.snowpark import DataFrame
 
-STAGING = {"layer": "staging", "tags": ["staging"]}
+STAGING: dict[str, Any] = {"layer": "staging", "tags": ["staging"]}
 # Checks on a view re-run its query, so the big views (ratings, genome scores) are checked through
 # the tables built from them: FCT_RATINGS and FCT_GENOME_SCORES are unique on these views' keys, and
 # DATA_COMPLETENESS reconciles FCT_RATINGS' row count with SRC_RATINGS every week.
@@ -40,7 +40,7 @@ def newest_batch(raw: DataFrame) -> DataFrame:
     return raw.join(latest, raw["_LOADED_AT"] == latest["_NEWEST"]).drop("_NEWEST")
 
 
-def epoch_to_utc(column: str) -> F.Column:
+def epoch_to_utc(column: str) -> Column:
     return F.to_timestamp(F.col(column))
 
 

@@ -260,11 +260,13 @@ def _thin(values: Sequence[float | None], limit: int) -> list[int]:
     keep: set[int] = set()
     for b in range(int(limit / 2) + 1):
         bucket = [
-            i for i in range(int(b * size), min(len(values), int((b + 1) * size))) if values[i] is not None
+            (i, value)
+            for i in range(int(b * size), min(len(values), int((b + 1) * size)))
+            if (value := values[i]) is not None
         ]
         if bucket:
-            keep.add(min(bucket, key=lambda i: values[i]))  # type: ignore[arg-type, return-value]
-            keep.add(max(bucket, key=lambda i: values[i]))  # type: ignore[arg-type, return-value]
+            keep.add(min(bucket, key=lambda pair: pair[1])[0])
+            keep.add(max(bucket, key=lambda pair: pair[1])[0])
     return sorted(keep)
 
 
@@ -298,7 +300,10 @@ def line_chart(
     for s in series:
         dash = ' stroke-dasharray="5 4"' if s.dashed else ""
         for run in _runs(s.values, _thin(s.values, MAX_LINE_POINTS)):
-            points = " ".join(f"{num(x(i))},{num(y(float(s.values[i])))}" for i in run)  # type: ignore[arg-type]
+            # a run holds no None (see _runs)
+            points = " ".join(
+                f"{num(x(i))},{num(y(float(v)))}" for i in run if (v := s.values[i]) is not None
+            )
             body.append(
                 f'<polyline class="series" fill="none" stroke="{s.colour}" stroke-width="1.8"{dash} '
                 f'points="{points}"><title>{esc(s.name)}</title></polyline>'

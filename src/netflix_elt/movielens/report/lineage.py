@@ -94,7 +94,7 @@ def layout(registry: Registry) -> dict[str, Box]:
     tallest = max((len(layer) for layer in layers), default=0)
     full_height = tallest * (NODE_HEIGHT + ROW_GAP)
     boxes: dict[str, Box] = {}
-    x = MARGIN
+    x: float = MARGIN
     for layer in layers:
         width = max(text_width(n, FONT_SIZE) for n in layer) + 30  # accent bar, padding and status dot
         offset = (full_height - len(layer) * (NODE_HEIGHT + ROW_GAP)) / 2

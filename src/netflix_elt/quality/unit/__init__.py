@@ -8,7 +8,15 @@ Names are imported lazily, so declaring a unit test in a model module stays chea
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what the names below stand for, for type checkers (re-exported: `X as X`)
+    from netflix_elt.quality.unit.case import UnitTestCase as UnitTestCase
+    from netflix_elt.quality.unit.case import unit_test as unit_test
+    from netflix_elt.quality.unit.discover import discover_unit_tests as discover_unit_tests
+    from netflix_elt.quality.unit.harness import ModelUnitTest as ModelUnitTest
+    from netflix_elt.quality.unit.harness import UnitTestFailure as UnitTestFailure
+    from netflix_elt.quality.unit.harness import UnitTestOutcome as UnitTestOutcome
 
 _EXPORTS = {
     "UnitTestCase": "netflix_elt.quality.unit.case",

@@ -75,7 +75,7 @@ def infer_type(values: list[Any], what: str, column: str) -> str:
     if kinds <= {"int", "float"}:
         return "FLOAT" if "float" in kinds else "NUMBER(38,0)"
     if kinds == {"decimal"} or kinds == {"decimal", "int"}:
-        scale = max(-v.as_tuple().exponent if isinstance(v, Decimal) else 0 for v in present)
+        scale = max(_scale(v) for v in present)
         return f"NUMBER(38,{max(scale, 0)})"
     if len(kinds) == 1:
         return {
@@ -91,6 +91,12 @@ def infer_type(values: list[Any], what: str, column: str) -> str:
     )
 
 
+def _scale(value: Any) -> int:
+    """Digits after the point of a decimal; 0 for integers (and NaN or infinities, FLOAT to _kind)."""
+    exponent = value.as_tuple().exponent if isinstance(value, Decimal) else 0
+    return -exponent if isinstance(exponent, int) else 0
+
+
 def _kind(value: Any) -> str:
     if isinstance(value, bool):
         return "bool"
@@ -99,7 +105,7 @@ def _kind(value: Any) -> str:
     if isinstance(value, float):
         return "float"
     if isinstance(value, Decimal):
-        return "decimal"
+        return "decimal" if value.is_finite() else "float"  # NaN and the infinities are FLOAT only
     if isinstance(value, str):
         return "str"
     if isinstance(value, datetime):

@@ -14,7 +14,7 @@ from netflix_elt.declare import column, model
 from netflix_elt.kinds import Analysis
 from netflix_elt.movielens.pipeline.analyses._common import Parameter, global_stats, ratio
 from netflix_elt.movielens.pipeline.exact import exact_mean, exact_stddev
-from netflix_elt.snowpark import F, Window
+from netflix_elt.snowpark import Column, F, Window
 
 if TYPE_CHECKING:
     from snowflake.snowpark import DataFrame
@@ -177,7 +177,7 @@ def promotion_candidates(
     return ranked.filter(F.col("PROMOTION_RANK") <= PROMOTION_TOP_N)
 
 
-def _standardised(column: str) -> F.Column:
+def _standardised(column: str) -> Column:
     """(x - mean) / population stddev across all rows; 0 where undefined."""
     everything = Window.partition_by(F.lit(1))
     z = ratio(

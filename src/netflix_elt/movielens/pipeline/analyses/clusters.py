@@ -111,7 +111,7 @@ def user_clusters(
         F.col("LIFT").desc(), F.col("SHARE").desc(), F.col("GENRE_GROUP")
     )
     eligible = profiled.filter(
-        (F.col("SHARE") >= MIN_GROUP_SHARE) & ~F.col("GENRE_GROUP").isin(list(EXCLUDED_GENRE_GROUPS))
+        (F.col("SHARE") >= MIN_GROUP_SHARE) & ~F.col("GENRE_GROUP").isin(*EXCLUDED_GENRE_GROUPS)
     )
     top = (
         eligible.with_column("_TOP", F.row_number().over(strongest))

@@ -13,7 +13,7 @@ from netflix_elt.kinds import Analysis
 from netflix_elt.movielens.loader.layout import MOVIELENS_FILES, RawFile
 from netflix_elt.movielens.pipeline.analyses._common import WEEKLY, Parameter, ratio, rows_from, union_all
 from netflix_elt.quality import singular
-from netflix_elt.snowpark import F, Window
+from netflix_elt.snowpark import Column, F, Window
 
 if TYPE_CHECKING:
     from snowflake.snowpark import DataFrame
@@ -54,11 +54,11 @@ COMPLETENESS_COLUMNS = {
 }
 
 
-def _count_if(condition: F.Column) -> F.Column:
+def _count_if(condition: Column) -> Column:
     return F.coalesce(F.sum(F.iff(condition, F.lit(1), F.lit(0))), F.lit(0))
 
 
-def _blank(column: str, sql_type: str) -> F.Column:
+def _blank(column: str, sql_type: str) -> Column:
     value = F.col(column)
     return value.is_null() | (F.trim(value) == "") if sql_type == "VARCHAR" else value.is_null()
 
@@ -258,8 +258,8 @@ def model_timings(run_history: DataFrame) -> DataFrame:
     """Per model from ELT_META.RUN_HISTORY (build-type commands): executions, last / average / maximum
     seconds, last row count, status and time, and how often it was skipped. Built last in its run, it
     covers that run's other nodes too (its own row of the run is written after it)."""
-    history = run_history.filter(F.col("COMMAND").isin(list(TIMED_COMMANDS)))
-    executed = history.filter(~F.col("STATUS").isin(["skipped", "cancelled"]))  # cancelled: cut short
+    history = run_history.filter(F.col("COMMAND").isin(*TIMED_COMMANDS))
+    executed = history.filter(~F.col("STATUS").isin("skipped", "cancelled"))  # cancelled: cut short
     newest = Window.partition_by("MODEL_NAME").order_by(
         F.col("ENDED_AT").desc_nulls_last(), F.col("STARTED_AT").desc_nulls_last(), F.col("RUN_ID").desc()
     )

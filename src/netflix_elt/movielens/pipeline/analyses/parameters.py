@@ -18,7 +18,7 @@ from netflix_elt.movielens.pipeline.analyses import (
     users,
 )
 from netflix_elt.movielens.pipeline.analyses._common import Parameter, constant_rows, global_stats, union_all
-from netflix_elt.snowpark import F
+from netflix_elt.snowpark import Column, F
 
 if TYPE_CHECKING:
     from snowflake.snowpark import DataFrame
@@ -53,7 +53,7 @@ def analysis_parameters(agg_user_ratings: DataFrame) -> DataFrame:
     )
     stats = global_stats(agg_user_ratings)
 
-    def figure(name: str, value: F.Column, description: str) -> DataFrame:
+    def figure(name: str, value: Column, description: str) -> DataFrame:
         return stats.select(
             F.lit(DATA).alias("ANALYSIS"),
             F.lit(name).alias("PARAMETER"),
@@ -78,7 +78,7 @@ def analysis_parameters(agg_user_ratings: DataFrame) -> DataFrame:
     )
 
 
-def timestamp_text(timestamp: F.Column) -> F.Column:
+def timestamp_text(timestamp: Column) -> Column:
     """'YYYY-MM-DD HH24:MI:SS' from the default DATE and TIME output formats, which both engines share
     (a TIMESTAMP cast to text differs: Snowflake adds milliseconds)."""
     return F.concat(F.to_date(timestamp).cast("varchar"), F.lit(" "), timestamp.cast("time").cast("varchar"))

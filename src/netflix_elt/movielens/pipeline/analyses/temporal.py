@@ -20,7 +20,7 @@ from netflix_elt.movielens.pipeline.analyses._common import (
     ratio,
 )
 from netflix_elt.movielens.pipeline.exact import exact_sum
-from netflix_elt.snowpark import F, Window
+from netflix_elt.snowpark import Column, F, Window
 
 if TYPE_CHECKING:
     from snowflake.snowpark import DataFrame
@@ -78,7 +78,7 @@ def parameters() -> tuple[Parameter, ...]:
     )
 
 
-def _month(timestamp: F.Column) -> F.Column:
+def _month(timestamp: Column) -> Column:
     return F.to_date(F.date_trunc("month", timestamp))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, SupportsInt
 
 from netflix_elt.movielens.report import charts
 from netflix_elt.movielens.report import format as fmt
@@ -101,8 +101,8 @@ def user_activity(data: ReportData) -> Content:
     )
 
 
-def hour_range(hour: object) -> str:
-    start = int(hour)  # type: ignore[call-overload]
+def hour_range(hour: SupportsInt | str) -> str:
+    start = int(hour)
     return f"{start:02d}:00–{(start + 1) % 24:02d}:00 UTC"
 
 
