@@ -13,7 +13,6 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # what the names below stand for, for type checkers (re-exported: `X as X`)
     from netflix_elt.contracts import column as column
-    from netflix_elt.declare import ModelContext as ModelContext
     from netflix_elt.declare import model as model
     from netflix_elt.declare import seed as seed
     from netflix_elt.declare import source as source
@@ -28,6 +27,7 @@ if TYPE_CHECKING:  # what the names below stand for, for type checkers (re-expor
     from netflix_elt.kinds import max_of as max_of
     from netflix_elt.kinds import min_of as min_of
     from netflix_elt.kinds import sum_of as sum_of
+    from netflix_elt.kinds.context import ModelContext as ModelContext
     from netflix_elt.project import Project as Project
     from netflix_elt.registry import Registry as Registry
 
