@@ -1,5 +1,5 @@
 """Shared fixtures: a state directory per test, a Project factory over the test projects in
-``tests/framework/`` (each project is closed after its test), a bare embedded engine per test or per
+``tests/projects/`` (each project is closed after its test), a bare embedded engine per test or per
 module, the wire-tier emulator server, and the MovieLens small release."""
 
 from __future__ import annotations

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from framework import cyclic, duplicate_name, shop, unknown_ref
-from framework.helpers import registry_of
 from netflix_elt import Incremental, Snapshot, Table, model
 from netflix_elt.config import Schemas
 from netflix_elt.declare import ModelSpec
 from netflix_elt.errors import NetflixEltError, ProjectError
 from netflix_elt.registry import Registry
+from projects import cyclic, duplicate_name, shop, unknown_ref
+from projects.helpers import registry_of
 
 
 def line_at(location: str) -> str:
@@ -93,7 +93,7 @@ def test_schema_of_follows_the_layer_and_the_profile_schemas() -> None:
 
 
 def test_from_package_imports_submodules_and_does_not_declare_imported_models_twice() -> None:
-    registry = Registry.from_package("framework.multi")
+    registry = Registry.from_package("projects.multi")
     assert set(registry.names) == {"NUMBERS", "STG_NUMBERS", "NUMBER_TOTAL"}
     assert registry["number_total"].depends_on == ("STG_NUMBERS",)
     assert "multi/staging.py" in registry["stg_numbers"].location
@@ -111,7 +111,7 @@ def test_duplicate_names_fail_naming_both_declarations() -> None:
 
 
 def test_duplicate_names_across_modules_fail_too() -> None:
-    from framework.versions import v1, v2
+    from projects.versions import v1, v2
 
     with pytest.raises(ProjectError, match="declared twice"):
         Registry.from_modules(v1, v2)

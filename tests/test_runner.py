@@ -9,17 +9,17 @@ from datetime import UTC, datetime
 import pytest
 import snowflake.snowpark.functions as F
 
-from framework import failing, parallel, shop, undeclared_read
-from framework.helpers import registry_of
-from framework.versions import v1, v2
 from netflix_elt import Table, model, source
 from netflix_elt.artifacts import RUN_HISTORY_COLUMNS, StateStore
 from netflix_elt.declare import spec_of
 from netflix_elt.engine.worktables import find_work_tables
 from netflix_elt.registry import Registry
 from netflix_elt.runner import run_plan
+from projects import failing, parallel, shop, undeclared_read
+from projects.helpers import registry_of
+from projects.versions import v1, v2
 
-# What a build of framework.failing ends with.
+# What a build of projects.failing ends with.
 FAILING_COUNTS = {
     "success": 3,
     "warn": 0,

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import pytest
 
-from framework import shop
 from netflix_elt.errors import ProjectError, SelectionError
 from netflix_elt.plan import COMMAND_KINDS, make_plan
 from netflix_elt.registry import Registry
 from netflix_elt.results import NodeResult
 from netflix_elt.selection import Term, parse_term, select
+from projects import shop
 
 
 @pytest.fixture(scope="module")

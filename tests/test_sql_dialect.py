@@ -24,7 +24,15 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from framework import (
+from netflix_elt import Incremental, Snapshot
+from netflix_elt.artifacts import append_run_history
+from netflix_elt.config import Profile
+from netflix_elt.engine.base import contract_ctas_sql
+from netflix_elt.project import Project
+from netflix_elt.registry import Registry
+from netflix_elt.results import NodeResult
+from netflix_elt.sql import parse_snowflake, referenced_tables
+from projects import (
     contracted,
     delta,
     failing,
@@ -36,15 +44,7 @@ from framework import (
     tables,
     undeclared_read,
 )
-from framework.helpers import FIXTURES, load_csv, load_rows, read_csv, with_kinds
-from netflix_elt import Incremental, Snapshot
-from netflix_elt.artifacts import append_run_history
-from netflix_elt.config import Profile
-from netflix_elt.engine.base import contract_ctas_sql
-from netflix_elt.project import Project
-from netflix_elt.registry import Registry
-from netflix_elt.results import NodeResult
-from netflix_elt.sql import parse_snowflake, referenced_tables
+from projects.helpers import FIXTURES, load_csv, load_rows, read_csv, with_kinds
 
 GOLDEN = FIXTURES / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"

@@ -14,7 +14,7 @@ from netflix_elt.cli import app
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
 
-DAILY = ["--models", "orchestration.daily_models"]
+DAILY = ["--models", "projects.daily_models"]
 
 
 def test_flow_run_builds_and_prints_the_summary(tmp_path: Path, test_profile: Path) -> None:
@@ -91,7 +91,7 @@ def test_flow_run_reports_a_source_directory_that_cannot_be_loaded(
     result = CliRunner().invoke(
         app,
         [
-            *("flow", "run", "--models", "orchestration.loaded_models", "--source", str(missing)),
+            *("flow", "run", "--models", "projects.loaded_models", "--source", str(missing)),
             *("--profile", str(test_profile), "--state-dir", str(tmp_path / "state")),
         ],
     )

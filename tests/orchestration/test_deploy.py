@@ -78,7 +78,7 @@ def test_served_flow_runs_now_and_is_scheduled_daily_at_the_cron_time(
         serving = subprocess.Popen(
             [
                 *(NETFLIX_ELT, "deploy", "--serve", "--cron", cron, "--name", "served-test"),
-                *("--models", "orchestration.daily_models", "--exclude", "broken_model+"),
+                *("--models", "projects.daily_models", "--exclude", "broken_model+"),
                 *("--profile", str(test_profile), "--state-dir", str(tmp_path / "state")),
             ],
             env=prefect_server.env(),
@@ -97,7 +97,7 @@ def test_served_flow_runs_now_and_is_scheduled_daily_at_the_cron_time(
         assert serving.poll() is None, log.read_text(errors="replace")
         assert [s.schedule.cron for s in deployment.schedules] == [cron]
         assert [s.schedule.timezone for s in deployment.schedules] == ["UTC"]
-        assert deployment.parameters["models"] == "orchestration.daily_models"
+        assert deployment.parameters["models"] == "projects.daily_models"
 
         flow_run = run_deployment("netflix-elt/served-test", timeout=120)
         assert flow_run.state.is_completed(), log.read_text(errors="replace")[-3000:]
@@ -130,7 +130,7 @@ def test_work_pool_deployment_runs_on_a_process_worker(
                 "--project-dir",
                 str(REPO),
             ),
-            *("--models", "orchestration.daily_models", "--select", "+code_report"),
+            *("--models", "projects.daily_models", "--select", "+code_report"),
             *("--profile", str(test_profile), "--state-dir", str(tmp_path / "state")),
         ],
     )

@@ -17,7 +17,7 @@ from orchestration.helpers import artifacts_of, task_runs_by_name
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
 
-DAILY = "orchestration.daily_models"
+DAILY = "projects.daily_models"
 MOVIES_CSV = 'movieId,title,genres\n1,Toy Story (1995),Adventure|Animation\n2,Jumanji (1995),Adventure\n3,"Heat, The (1995)",Action\n'
 
 
@@ -131,12 +131,12 @@ def test_a_second_flow_run_leaves_unchanged_models_up_to_date_and_weekly_ones_no
     tmp_path: Path, test_profile: Path, prefect_client: Any
 ) -> None:
     state_dir = tmp_path / "state"
-    first, summary = run_flow(state_dir, test_profile, models="orchestration.weekly_models")
+    first, summary = run_flow(state_dir, test_profile, models="projects.weekly_models")
     assert first.is_completed(), first.message
     assert {n: m["status"] for n, m in summary["models"].items()} == dict.fromkeys(
         ("WEEKLY_COUNTRIES", "DAILY_COUNT", "WEEKLY_COUNT"), "success"
     )
-    second, summary = run_flow(state_dir, test_profile, models="orchestration.weekly_models")
+    second, summary = run_flow(state_dir, test_profile, models="projects.weekly_models")
     assert second.is_completed(), second.message
     assert {n: m["status"] for n, m in summary["models"].items()} == {
         "WEEKLY_COUNTRIES": "up_to_date",
@@ -151,7 +151,7 @@ def test_a_second_flow_run_leaves_unchanged_models_up_to_date_and_weekly_ones_no
         "weekly_count": "NotDue",
     }
     forced, summary = run_flow(
-        state_dir, test_profile, models="orchestration.weekly_models", select=["weekly_count"]
+        state_dir, test_profile, models="projects.weekly_models", select=["weekly_count"]
     )
     assert forced.is_completed() and summary["models"]["WEEKLY_COUNT"]["status"] == "success"
 
@@ -180,7 +180,7 @@ def test_a_failing_blocking_check_skips_the_downstream_models(
     tmp_path: Path, test_profile: Path, prefect_client: Any
 ) -> None:
     state_dir = tmp_path / "state"
-    state, summary = run_flow(state_dir, test_profile, models="orchestration.checked_models")
+    state, summary = run_flow(state_dir, test_profile, models="projects.checked_models")
 
     assert state.is_failed()
     models = summary["models"]
@@ -224,7 +224,7 @@ def test_new_raw_files_are_loaded_before_the_build(
     state_dir = tmp_path / "state"
 
     # The profile's orchestration.source_dir, when no parameter is given.
-    state, summary = run_flow(state_dir, profile, models="orchestration.loaded_models")
+    state, summary = run_flow(state_dir, profile, models="projects.loaded_models")
     assert state.is_completed(), state.message
     assert summary["load"]["totals"]["files_loaded"] == 1
     assert summary["load"]["totals"]["rows_loaded"] == 3
@@ -235,12 +235,10 @@ def test_new_raw_files_are_loaded_before_the_build(
 
     # Loaded files are not loaded again.
     state, summary = run_flow(
-        state_dir, test_profile, models="orchestration.loaded_models", source_dir=str(source)
+        state_dir, test_profile, models="projects.loaded_models", source_dir=str(source)
     )
     assert state.is_completed(), state.message
     assert summary["load"]["totals"]["files_loaded"] == 0
     assert summary["load"]["totals"]["files_skipped"] == 1
-    with Project(
-        registry=Registry.from_package("orchestration.loaded_models"), state_dir=state_dir
-    ) as project:
+    with Project(registry=Registry.from_package("projects.loaded_models"), state_dir=state_dir) as project:
         assert project.table("movie_count").collect()[0][0] == 3

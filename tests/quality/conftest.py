@@ -12,8 +12,7 @@ import pytest
 from netflix_elt.project import Project
 from netflix_elt.quality import default_check_runner
 from netflix_elt.quality.unit.fixtures import records, table_columns, write_table
-
-from .projects import ratings
+from projects import ratings
 
 MOVIE_TYPES = {"MOVIE_ID": "NUMBER(38,0)", "TITLE": "VARCHAR"}
 RATING_TYPES = {

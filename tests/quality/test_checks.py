@@ -13,9 +13,9 @@ from netflix_elt.project import Project
 from netflix_elt.quality import default_check_runner
 from netflix_elt.registry import Registry
 from netflix_elt.results import RunResult
+from projects import faulty, history, unknown_reference
 
 from .conftest import write_rows
-from .projects import faulty, history, unknown_reference
 
 ITEM_TYPES = {"ID": "NUMBER(38,0)", "CODE": "VARCHAR", "PARENT_ID": "NUMBER(38,0)", "QTY": "NUMBER(38,0)"}
 ITEMS = [

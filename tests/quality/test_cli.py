@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 from netflix_elt.cli import app
 from netflix_elt.project import PROJECT_ENV, Project
 from netflix_elt.registry import Registry
+from projects import ratings
 
 from .conftest import load_raw
-from .projects import ratings
 from .test_gates import BAD_RATINGS
 
 

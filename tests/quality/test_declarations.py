@@ -154,7 +154,7 @@ def test_models_import_and_pushdown_checks_run_without_great_expectations(tmp_pa
     """Declaring checks must not import GX, nor must running the checks that SQL push-down covers."""
     script = f"""
 import sys
-from quality.projects import ratings, units, history
+from projects import ratings, units, history
 assert "great_expectations" not in sys.modules, "declaring imported GX"
 from quality.conftest import load_raw
 from netflix_elt.project import Project

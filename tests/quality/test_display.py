@@ -44,9 +44,7 @@ def cells_of(html: str) -> _Cells:
 def test_project_repr_is_one_short_line(ratings_project: Project) -> None:
     text = repr(ratings_project)
     nodes = len(ratings_project.registry)
-    assert re.fullmatch(
-        rf"<Project quality\.projects\.ratings: {nodes} nodes, profile local, state \S+>", text
-    )
+    assert re.fullmatch(rf"<Project projects\.ratings: {nodes} nodes, profile local, state \S+>", text)
     table = cells_of(ratings_project._repr_html_())
     assert table.tags.count("tr") == 1 + nodes
     assert "FCT_RATINGS" in table.cells and "STG_RATINGS, STG_MOVIES" in table.cells

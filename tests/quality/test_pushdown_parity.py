@@ -9,9 +9,9 @@ import pytest
 from netflix_elt.quality import default_check_runner
 from netflix_elt.quality.gx_route import expectation_class
 from netflix_elt.quality.pushdown import TRANSLATORS
+from projects import parity
 
 from .conftest import write_rows
-from .projects import parity
 
 COMPARED = ("success", "unexpected_count", "element_count", "missing_count", "unexpected_percent")
 

@@ -10,9 +10,9 @@ from netflix_elt.project import Project
 from netflix_elt.quality import publish_validation
 from netflix_elt.quality.history import check_results_table, create_table_sql, insert_sql
 from netflix_elt.sql import parse_snowflake
+from projects import hostile
 
 from .conftest import MOVIE_TYPES, load_raw, write_rows
-from .projects import hostile
 from .test_gates import BAD_RATINGS
 
 

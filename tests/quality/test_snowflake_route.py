@@ -137,9 +137,9 @@ def test_checks_run_in_snowflake(tmp_path: Path) -> None:
     from netflix_elt.project import Project
     from netflix_elt.quality import default_check_runner
     from netflix_elt.registry import Registry
+    from projects import ratings
 
     from .conftest import load_raw
-    from .projects import ratings
 
     profile = Profile(
         name="live-quality",

@@ -13,8 +13,7 @@ import pytest
 from netflix_elt.quality.errors import UnitTestError
 from netflix_elt.quality.unit import ModelUnitTest, UnitTestFailure, discover_unit_tests
 from netflix_elt.registry import Registry
-
-from .projects import ratings, units
+from projects import ratings, units
 
 REGISTRY = Registry.from_modules(units)
 D1, D2, D3 = datetime(2024, 1, 1), datetime(2024, 1, 2), datetime(2024, 1, 3)

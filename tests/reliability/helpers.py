@@ -99,14 +99,14 @@ def resume(process: subprocess.Popen) -> tuple[int, str, str]:
 
 
 # -- the test project of the kill and concurrency tests -----------------------------------------
-CRASH_PROJECT = "reliability.crash_models"
+CRASH_PROJECT = "projects.crash_models"
 
 
 def load_crash_raw(engine: Engine, day: int) -> None:
     """Day 0 creates the raw tables; each day adds events and changes the customers (a tier changes,
     one customer goes, one comes)."""
-    from framework.helpers import create_table, insert_rows
-    from reliability import crash_models
+    from projects import crash_models
+    from projects.helpers import create_table, insert_rows
 
     if day == 0:
         engine.execute("CREATE SCHEMA IF NOT EXISTS MOVIELENS.RAW")

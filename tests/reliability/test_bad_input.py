@@ -19,7 +19,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv(STATE_DIR_ENV, raising=False)
     monkeypatch.delenv(CONFIG_DIR_ENV, raising=False)
-    monkeypatch.setenv(PROJECT_ENV, "framework.shop")
+    monkeypatch.setenv(PROJECT_ENV, "projects.shop")
 
     def invoke(*args: str) -> tuple[int, list[str]]:
         result = CliRunner().invoke(app, list(args))

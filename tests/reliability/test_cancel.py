@@ -18,16 +18,16 @@ from netflix_elt.engine import open_engine
 from netflix_elt.engine.worktables import find_work_tables
 from netflix_elt.project import Project
 from netflix_elt.registry import Registry
-from reliability import cancel_models
+from projects import cancel_models
 from reliability.helpers import start_cli, wait_for_line, wait_until_paused
 
-CANCEL_PROJECT = "reliability.cancel_models"
+CANCEL_PROJECT = "projects.cancel_models"
 EXIT_CANCELLED = 130
 
 
 def loaded(state_dir: Path) -> Path:
     """RAW_NUMBERS with 1,000 rows in a fresh warehouse."""
-    from framework.helpers import create_table, insert_rows
+    from projects.helpers import create_table, insert_rows
 
     with Project.local(state_dir, Registry.from_package(CANCEL_PROJECT)) as project:
         table = project.engine.fqn(project.profile.schemas.raw, "RAW_NUMBERS")

@@ -237,7 +237,7 @@ def test_the_issue_repro_drops_nothing(warehouse: Project, tmp_path: Path, monke
     evil.write_text(
         '[schemas]\nmeta = "ELT_META; DROP TABLE MOVIELENS.ANALYTICS.MART_USER_BEHAVIOR"\n', encoding="utf-8"
     )
-    monkeypatch.setenv(PROJECT_ENV, "framework.shop")
+    monkeypatch.setenv(PROJECT_ENV, "projects.shop")
     for command in (["sql", "select 1"], ["ls"], ["build"], ["load", "--source", str(tmp_path)]):
         result = CliRunner().invoke(app, ["--profile", str(evil), "--state-dir", str(state_dir), *command])
         assert result.exit_code == 2, (command, result.output)

@@ -8,8 +8,6 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from framework import incremental, seeds, shop, snapshots
-from framework.helpers import create_table, insert_rows, with_kinds
 from netflix_elt import Snapshot
 from netflix_elt.cli import app
 from netflix_elt.declare import spec_of
@@ -18,6 +16,8 @@ from netflix_elt.engine.worktables import find_work_tables
 from netflix_elt.movielens.loader import load_directory
 from netflix_elt.project import PROJECT_ENV, Project
 from netflix_elt.registry import Registry
+from projects import incremental, seeds, shop, snapshots
+from projects.helpers import create_table, insert_rows, with_kinds
 
 T0 = datetime(2024, 1, 1)
 DEAD = "DEADBEEF"
@@ -142,7 +142,7 @@ def test_clean_lists_with_dry_run_then_clears(tmp_state_dir: Path, tmp_path: Pat
     with Project.local(tmp_state_dir, registry) as project:
         left = leave_dead_run_behind(project)
         write_in_progress_row(project, data_dir(tmp_path), "killed")
-    monkeypatch.setenv(PROJECT_ENV, "framework.shop")
+    monkeypatch.setenv(PROJECT_ENV, "projects.shop")
     runner = CliRunner()
     dry = runner.invoke(app, ["--state-dir", str(tmp_state_dir), "clean", "--dry-run"])
     assert dry.exit_code == 0, dry.output

@@ -5,7 +5,7 @@ Snowpark's ServerConnection reads a few private attributes that fakesnow's fake 
 import. Both are bridged here, without a process-wide ``fakesnow.patch()``: a Session is built on a
 fake connection object we create, so a local and a Snowflake engine can coexist in one process.
 
-Both libraries are pinned exactly in pyproject.toml; ``tests/test_engine_capabilities.py`` exercises
+Both libraries are pinned exactly in pyproject.toml; ``tests/engine/test_capabilities.py`` exercises
 every Snowpark operation the framework relies on and fails loudly after an upgrade.
 """
 

@@ -1,7 +1,7 @@
 """Unit tests of the MovieLens models: given rows for a model's upstreams, the rows of its table after.
 
 Declared with ``netflix_elt.quality.unit.unit_test`` at module level, one module per pipeline layer;
-``netflix-elt unit-test`` discovers and runs them (and ``tests/pipeline`` runs them under pytest).
+``netflix-elt unit-test`` discovers and runs them (and ``tests/movielens/pipeline`` runs them under pytest).
 Times are naive UTC; ``epoch`` turns one into the Unix seconds the RAW tables hold.
 """
 

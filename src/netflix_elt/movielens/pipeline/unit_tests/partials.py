@@ -1,5 +1,6 @@
 """Unit tests of the partials on a full build: ratings summed up per movie, user, (user, genre) and
-(month, user). Their incremental folding is tested by tests/test_delta.py and tests/pipeline/test_days.py."""
+(month, user). Their incremental folding is tested by tests/test_changes.py and
+tests/movielens/pipeline/test_days.py."""
 
 from __future__ import annotations
 
