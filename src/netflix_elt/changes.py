@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from netflix_elt.errors import ModelError
-from netflix_elt.sql import column_list, ident, literal, timestamp_literal
+from netflix_elt.sql import column_list, ident, literal, pairs_not_distinct, render, timestamp_literal
 from netflix_elt.versions import InputVersion, NodeState
 
 if TYPE_CHECKING:
@@ -216,7 +216,7 @@ class ChangeReader:
             mark = mark_literal(self.consumed[name].mark or {})
             return f"SELECT * FROM {target} WHERE {loaded_at} <= {mark}"
         key = self.keys[name]
-        match = " AND ".join(f"t.{k} IS NOT DISTINCT FROM i.{k}" for k in key)
+        match = render(pairs_not_distinct(key, "t", "i"))
         return (
             f"SELECT t.* FROM {target} t WHERE NOT EXISTS "
             f"(SELECT 1 FROM ({self.inserted_sql(name)}) i WHERE {match}) "

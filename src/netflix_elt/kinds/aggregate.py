@@ -37,7 +37,7 @@ from sqlglot import exp
 from netflix_elt.changes import FullRebuildNeeded
 from netflix_elt.errors import ModelError
 from netflix_elt.kinds.base import BuildJob, BuildOutcome, Kind, affected_rows
-from netflix_elt.sql import column_ref, columns_ref, ident, render, table_ref
+from netflix_elt.sql import column_ref, columns_ref, ident, pairs_not_distinct, render, table_ref
 
 SIGN = "_SIGN"
 
@@ -234,9 +234,7 @@ class Aggregate(Kind):
 
     def _match(self, left: str, right: str) -> exp.Expr:
         """``left.K IS NOT DISTINCT FROM right.K`` for every group key (a NULL group is a group)."""
-        return exp.and_(
-            *(exp.NullSafeEQ(this=column_ref(k, left), expression=column_ref(k, right)) for k in self.keys)
-        )
+        return pairs_not_distinct(self.keys, left, right)
 
     def _exists(self, table: str, alias: str, other: str) -> exp.Exists:
         """``EXISTS (SELECT 1 FROM table alias WHERE <alias matches other on the keys>)``."""

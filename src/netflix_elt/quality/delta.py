@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from netflix_elt.quality.custom import RelationshipCheck, SingularCheck
 from netflix_elt.quality.expectations import ExpectationCheck
+from netflix_elt.sql import pairs_not_distinct, render
 
 if TYPE_CHECKING:
     from netflix_elt.tracking import DeltaScope
@@ -77,7 +78,7 @@ def unique_columns(item: ExpectationCheck) -> list[str]:
 def key_rows_sql(target: str, delta: str, columns: list[str]) -> str:
     """The target's rows whose ``columns`` equal those of a changed row (NULLs included); ``delta`` is
     a relation (a table or a parenthesised SELECT)."""
-    match = " AND ".join(f"t.{c} IS NOT DISTINCT FROM d.{c}" for c in columns)
+    match = render(pairs_not_distinct(columns, "t", "d"))
     keys = ", ".join(columns)
     return f"SELECT t.* FROM {target} t WHERE EXISTS (SELECT 1 FROM (SELECT DISTINCT {keys} FROM {delta}) d WHERE {match})"
 
