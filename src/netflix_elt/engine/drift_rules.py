@@ -36,13 +36,15 @@ _RAISE = "CAST(refusal AS INTEGER) = 0"
 _MACROS = (
     "_netflix_elt_scale(t) AS CASE WHEN t LIKE 'DECIMAL(%' "
     f"THEN CAST(regexp_extract(t, ',(\\d+)\\)$', 1) AS INTEGER) WHEN t IN ({_EXACT_TYPES}) THEN 0 END",
-    f"_netflix_elt_div(a, b, refusal) AS CASE WHEN coalesce(b = 0, false) AND {_RAISE} THEN NULL "
-    "WHEN {scale}(typeof(a)) IS NULL OR {scale}(typeof(b)) IS NULL THEN a / b "
-    f"ELSE round(a / b, {_SNOWFLAKE_SCALE.format(scale='{scale}', x='a')}) END",
+    # A macro's parameter is substituted wherever the body names it, so nested calls (a || b || c,
+    # a / b / c) grow exponentially (a 30-row INSERT of the loader took 18 s to plan, five nested
+    # divisions 17 s); a lambda binds its value once.
+    "_netflix_elt_div(a, b, refusal) AS list_transform([{'a': a, 'b': b}], lambda p: "
+    f"CASE WHEN coalesce(p.b = 0, false) AND {_RAISE} THEN NULL "
+    "WHEN {scale}(typeof(p.a)) IS NULL OR {scale}(typeof(p.b)) IS NULL THEN p.a / p.b "
+    f"ELSE round(p.a / p.b, {_SNOWFLAKE_SCALE.format(scale='{scale}', x='p.a')}) END)[1]",
     "_netflix_elt_avg(average, probe) AS CASE WHEN {scale}(typeof(probe)) IS NULL THEN average "
     f"ELSE round(average, {_SNOWFLAKE_SCALE.format(scale='{scale}', x='probe')}) END",
-    # A macro's parameter is substituted wherever the body names it, so nested calls (a || b || c) would
-    # grow exponentially (a 30-row INSERT of the loader took 18 s to plan); a lambda binds its value once.
     "_netflix_elt_text(x, refusal) AS list_transform([x], lambda v: "
     f"CASE WHEN typeof(v) LIKE 'TIMESTAMP%' AND {_RAISE} THEN NULL "
     "WHEN typeof(v) = 'TIME' THEN strftime(DATE '1970-01-01' + CAST(CAST(v AS VARCHAR) AS TIME), '%H:%M:%S') "
