@@ -88,8 +88,9 @@ def normalised_source(obj: Any) -> Parsed | None:
 
 _SOURCES: weakref.WeakKeyDictionary[Any, Parsed | None] = weakref.WeakKeyDictionary()
 # CPython 3.11 counts the depth of the tree it turns into Python objects per interpreter, not per thread:
-# two threads parsing at once (models fingerprinted as they build) can fail with "SystemError: AST
-# constructor recursion depth mismatch". One parse at a time.
+# two threads parsing at once can fail with "SystemError: AST constructor recursion depth mismatch". One
+# parse of ours at a time; Project.execute also fingerprints every model before its build threads start,
+# since a library parsing on another thread is not under this lock.
 _PARSE_LOCK = threading.Lock()
 _MODULES: dict[str, tuple[tuple[Any, ...], str | None]] = {}  # name -> (file stamp, normalised source)
 

@@ -181,6 +181,10 @@ class Project:
         passes one that makes each node a task); every node is built by the same executor.
         """
         plan = self.plan(command, select, exclude)
+        # Parse every model's code here, before any build thread runs: CPython 3.11 can fail a parse
+        # that overlaps another thread's (see netflix_elt.fingerprint); later calls hit its caches.
+        for spec in self.registry:
+            spec.fingerprint()
         executor = self.executor(
             command, full_refresh=full_refresh, vars=vars, run_started_at=run_started_at, select=select
         )
