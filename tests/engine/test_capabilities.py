@@ -410,6 +410,30 @@ def test_describe_and_show_objects(engine: Engine) -> None:
     assert engine.object_type("MOVIELENS.RAW.NOT_THERE") is None
 
 
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT 1::BIGINT AS A, 1.5::NUMBER(18,3) AS B, 'x' AS C, PARSE_JSON('{}') AS D, "
+        "CURRENT_TIMESTAMP() AS E, '2024-01-01'::TIMESTAMP_NTZ AS F, NULL AS G, 1.0::FLOAT AS H, "
+        "CURRENT_DATE() AS I, TRUE AS J, '10:00'::TIME AS K, 1::NUMBER(38,2) AS L, SUM(1) OVER () AS M",
+        "SHOW OBJECTS IN SCHEMA MOVIELENS.RAW",
+        "DESCRIBE TABLE MOVIELENS.RAW.CAP_DESC",
+        "CREATE OR REPLACE TABLE MOVIELENS.RAW.CAP_DESCRIBED (ID INT)",
+        "INSERT INTO MOVIELENS.RAW.CAP_DESCRIBED VALUES (1)",
+    ],
+)
+def test_results_are_described_as_fakesnow_describes_them(engine: Engine, sql: str) -> None:
+    """Snowpark reads every result's description; the engine takes it from DuckDB's description of the
+    statement just run instead of fakesnow's second DESCRIBE of it: the same metadata."""
+    from fakesnow.rowtype import describe_as_result_metadata
+
+    engine.execute("CREATE TABLE IF NOT EXISTS MOVIELENS.RAW.CAP_DESC (ID NUMBER(38,0), NAME VARCHAR)")
+    cursor = engine.session().connection.cursor()
+    cursor.execute(sql)
+    assert cursor._netflix_elt_described is not None
+    assert cursor.description == describe_as_result_metadata(cursor._describe_last_sql())
+
+
 def test_transactions_commit_and_roll_back(engine: Engine) -> None:
     table = "MOVIELENS.RAW.CAP_TX"
     engine.execute(f"CREATE OR REPLACE TABLE {table} (ID NUMBER)")

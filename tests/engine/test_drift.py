@@ -186,6 +186,8 @@ PIPELINE_CASES: list[tuple[str, list[tuple[Any, ...]]]] = [
         [(123, "123", "12"), (None, None, "x"), (None, None, "")],
     ),
     ("SELECT SUM(f.value::INT) FROM TABLE(FLATTEN(ARRAY_GENERATE_RANGE(0, 4))) f", [(6,)]),
+    # Snowpark's schema queries (reduce_describe_query_enabled) type FLATTEN's VALUE as PARSE_JSON(...)::VARIANT
+    ("SELECT PARSE_JSON('7')::VARIANT::INT", [(7,)]),
 ]
 
 # Statements the engine itself issues and whose failure it ignores (see engine-notes: session.close()).

@@ -67,6 +67,7 @@ def install() -> None:
         patch(FakeSnowflakeCursor, "_request_id", None)
         patch(FakeSnowflakeCursor, "query", None)
         patch(FakeSnowflakeCursor, "_describe_internal", FakeSnowflakeCursor.describe)
+        _describe_results_once()
         _route_write_pandas()
         _quiet()
         refuse_lossy_translation()
@@ -100,6 +101,40 @@ def remove_stage_directory_at_exit() -> None:
     if stage.LOCAL_BUCKET_PATH not in _removed_at_exit:
         _removed_at_exit.add(stage.LOCAL_BUCKET_PATH)
         atexit.register(shutil.rmtree, stage.LOCAL_BUCKET_PATH, ignore_errors=True)
+
+
+def _describe_results_once() -> None:
+    """Describe a result from the DuckDB statement that produced it, not by planning it again.
+
+    fakesnow's ``cursor.description`` (which Snowpark reads after every statement) runs
+    ``DESCRIBE <last statement>``: a sqlglot parse and generation of the statement and a second DuckDB
+    plan of it. DuckDB's own ``description`` of the statement just run holds the same column names and
+    type names, which fakesnow's ``describe_as_result_metadata`` turns into the same metadata. A result
+    restored from fakesnow's results cache (``RESULT_SCAN``), or one DuckDB describes no columns of, is
+    described the original way.
+    """
+    from fakesnow.cursor import FakeSnowflakeCursor
+    from fakesnow.rowtype import describe_as_result_metadata
+
+    execute = FakeSnowflakeCursor._execute
+    describe_last = vars(FakeSnowflakeCursor)["description"].fget
+
+    def execute_and_keep_description(cursor: Any, *args: Any, **kwargs: Any) -> None:
+        cursor._netflix_elt_described = None
+        execute(cursor, *args, **kwargs)
+        columns = cursor._duck_conn.description
+        if columns:
+            rows = [(column[0], str(column[1]), "YES", None, None, None) for column in columns]
+            cursor._netflix_elt_described = (cursor._last_sql, rows)
+
+    def description(cursor: Any) -> Any:
+        described = getattr(cursor, "_netflix_elt_described", None)
+        if described is not None and described[0] is cursor._last_sql:
+            return describe_as_result_metadata(described[1])
+        return describe_last(cursor)
+
+    patch(FakeSnowflakeCursor, "_execute", execute_and_keep_description)
+    patch(FakeSnowflakeCursor, "description", property(description))
 
 
 def _route_write_pandas() -> None:

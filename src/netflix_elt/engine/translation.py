@@ -30,7 +30,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel, UnsupportedError
 
-from netflix_elt.engine import drift, drift_rules
+from netflix_elt.engine import drift, drift_rules, transform_filter
 from netflix_elt.engine.drift import UnsupportedSqlError
 from netflix_elt.engine.fakesnow_compat import patch
 from netflix_elt.errors import NetflixEltError
@@ -80,6 +80,7 @@ def install() -> None:
         patch(DuckDB, "generator", _strict_generator(DuckDB.generator))
         patch(fakesnow.macros, "creation_sql", _with_drift_macros(fakesnow.macros.creation_sql))
         logging.getLogger("sqlglot").addFilter(_CollectWarnings())
+        transform_filter.install()
         _installed = True
 
 
@@ -129,12 +130,19 @@ def _reviewed_transform(transform: Callable[..., Any]) -> Callable[..., Any]:
         _refuse_warnings(expression)
         reviewed = drift_rules.review(expression)
         drift_rules.mark_aggregate_arguments(reviewed)
-        transformed = transform(cursor, reviewed, params)
+        transformed = transform_filter.translate(
+            lambda: transform(cursor, reviewed, params),
+            again=lambda: transform(cursor, reviewed.copy(), _copied(params)),
+        )
         drift_rules.keep_exact_aggregates(transformed)
         _refuse_warnings(transformed)
         return transformed
 
     return reviewed
+
+
+def _copied(params: Any) -> Any:
+    return params if params is None else type(params)(params)
 
 
 def _refuse_warnings(expression: Any) -> None:
