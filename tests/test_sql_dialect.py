@@ -360,6 +360,7 @@ GOLDEN_BUILDS: dict[str, str] = {
     "aggregate_merge": "delta-1/STORE_TOTALS",
     "aggregate_join_of_changes": "delta-1/CATEGORY_TOTALS",
     "not_due_sends_nothing": "delta-1/WEEKLY_SUMMARY",
+    "snapshot_changes_of": "delta-1/PRODUCTS_HISTORY",
 }
 
 

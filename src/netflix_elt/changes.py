@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from snowflake.snowpark import DataFrame
 
     from netflix_elt.engine import Engine
+    from netflix_elt.kinds.base import BuildJob
 
 CHANGE_VERSION = "_CHANGE_VERSION"
 CHANGE_SIGN = "_CHANGE_SIGN"
@@ -38,6 +39,31 @@ class FullRebuildNeeded(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def require_changes_of(job: BuildJob, names: Iterable[str]) -> ChangeReader:
+    """The change reader of a build that reads the changes of ``names`` (inputs of the model) instead of
+    their rows: raises FullRebuildNeeded unless the build is by the same code as the last one, every
+    such input's changes since then are readable, and no other input changed; ModelError when a name
+    is not an input."""
+    if job.code_changed:
+        raise FullRebuildNeeded("its code or configuration changed since its last build")
+    reader = job.changes
+    if reader is None:
+        raise FullRebuildNeeded("no record of the input versions it was built from")
+    consumed = {name.upper() for name in names}
+    for name in sorted(consumed):
+        if name not in reader.current:
+            raise ModelError(
+                f"changes_of names {name}, which is not one of its inputs",
+                where=f"model {job.model}",
+                hint="list only inputs (parameters) of the model in changes_of",
+            )
+        reader.require(name)
+    others = [n for n in reader.changed_inputs(reader.current) if n not in consumed]
+    if others:
+        raise FullRebuildNeeded(f"{', '.join(others)} changed and its changes are not read")
+    return reader
 
 
 def change_table(engine: Engine, node: str) -> str:
@@ -223,12 +249,17 @@ class ChangeReader:
             f"UNION ALL {self.deleted_sql(name)}"
         )
 
+    def columns(self, name: str) -> list[str]:
+        """The column names of input ``name`` (described once)."""
+        name = name.upper()
+        if name not in self._columns:
+            self._columns[name] = [c.name for c in self.engine.columns(self.targets[name])]
+        return self._columns[name]
+
     def _images_sql(self, name: str, sign: int) -> str:
         self.require(name)
         target = self.targets[name]
-        if name not in self._columns:
-            self._columns[name] = [c.name for c in self.engine.columns(target)]
-        names = column_list(self._columns[name])
+        names = column_list(self.columns(name))
         if not self.changed(name) or (name in self.sources and sign < 0):
             return f"SELECT {names} FROM {target} WHERE 1 = 0"
         if name in self.sources:

@@ -4,8 +4,9 @@ tests/test_changes.py.
 RAW_SALES grows by batches (LOADED_AT per batch; a later row of a SALE_ID corrects it); RAW_PRODUCTS is
 replaced whole. SALES merges the new raw rows only (``changes_of``); SALES_CENTS maps the changes of
 SALES (delete+insert); PRODUCTS tracks its changes by key; STORE_TOTALS and CATEGORY_TOTALS are
-aggregates (the latter over a join with PRODUCTS); STORE_REPORT is a plain table over an aggregate and
-WEEKLY_SUMMARY has a weekly cadence.
+aggregates (the latter over a join with PRODUCTS); STORE_REPORT is a plain table over an aggregate,
+WEEKLY_SUMMARY has a weekly cadence and PRODUCTS_HISTORY snapshots the products whose rows PRODUCTS
+changed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from netflix_elt import (
     Aggregate,
     Incremental,
     ModelContext,
+    Snapshot,
     Table,
     column,
     count_of,
@@ -41,7 +43,7 @@ RAW_SALES_TYPES = {
     "SOLD_AT": "TIMESTAMP_NTZ",
     "LOADED_AT": "TIMESTAMP_NTZ",
 }
-RAW_PRODUCTS_TYPES = {"PRODUCT_ID": "NUMBER(38,0)", "CATEGORY": "VARCHAR"}
+RAW_PRODUCTS_TYPES = {"PRODUCT_ID": "NUMBER(38,0)", "CATEGORY": "VARCHAR", "LOADED_AT": "TIMESTAMP_NTZ"}
 
 raw_sales = source(
     "raw_sales",
@@ -84,10 +86,28 @@ def sales_cents(sales: DataFrame, ctx: ModelContext) -> DataFrame:
 
 @model(
     Table(track_changes=True),
-    columns=[column("PRODUCT_ID", "NUMBER(38,0)", key=True), column("CATEGORY", "VARCHAR")],
+    columns=[
+        column("PRODUCT_ID", "NUMBER(38,0)", key=True),
+        column("CATEGORY", "VARCHAR"),
+        # a new value each load: not a change of the product (run-dependent columns are not compared)
+        column("LOADED_AT", "TIMESTAMP_NTZ", run_dependent=True),
+    ],
 )
 def products(raw_products: DataFrame) -> DataFrame:
-    return raw_products.select("PRODUCT_ID", "CATEGORY")
+    return raw_products.select("PRODUCT_ID", "CATEGORY", "LOADED_AT")
+
+
+@model(
+    Snapshot(
+        unique_key=("PRODUCT_ID",),
+        strategy="check",
+        check_cols=("CATEGORY",),
+        hard_deletes="invalidate",
+        changes_of=("products",),
+    )
+)
+def products_history(products: DataFrame) -> DataFrame:
+    return products.select("PRODUCT_ID", "CATEGORY")
 
 
 @model(
@@ -167,8 +187,9 @@ PRODUCTS = {
 
 
 def load_day(project: Project, day: int) -> None:
-    """Append the day's sales (loaded at noon of that day) and replace the products."""
+    """Append the day's sales and replace the products (both loaded at 05:00 of that day)."""
     loaded_at = (MONDAY + timedelta(days=day)).replace(hour=5, tzinfo=None).isoformat(sep=" ")
     rows = [(*sale, loaded_at) for sale in SALES[day]]
     insert_rows(project.engine, "MOVIELENS.RAW.RAW_SALES", RAW_SALES_TYPES, rows)
-    load_rows(project.engine, "MOVIELENS.RAW.RAW_PRODUCTS", RAW_PRODUCTS_TYPES, PRODUCTS[day])
+    products = [(*product, loaded_at) for product in PRODUCTS[day]]
+    load_rows(project.engine, "MOVIELENS.RAW.RAW_PRODUCTS", RAW_PRODUCTS_TYPES, products)

@@ -20,7 +20,7 @@ from typing import ClassVar, Literal
 from pydantic import Field, model_validator
 from sqlglot import exp
 
-from netflix_elt.changes import FullRebuildNeeded
+from netflix_elt.changes import FullRebuildNeeded, require_changes_of
 from netflix_elt.engine import Column
 from netflix_elt.errors import ModelError
 from netflix_elt.kinds import enforce
@@ -73,7 +73,8 @@ class Incremental(Kind):
         if job.full_refresh or job.target_type() != "TABLE":  # none yet, or a view
             return self._full(job)
         try:
-            self._require_changes(job)
+            if self.changes_of:
+                require_changes_of(job, self.changes_of)
         except FullRebuildNeeded as exc:
             job.notes.append(f"rebuilt in full: {exc.reason}")
             return self._full(job)
@@ -108,28 +109,6 @@ class Incremental(Kind):
         if job.change_log is not None:
             job.change_log.reset()
         return outcome
-
-    def _require_changes(self, job: BuildJob) -> None:
-        """With ``changes_of``: every such input's changes are readable, and no other input changed."""
-        if not self.changes_of:
-            return
-        if job.code_changed:
-            raise FullRebuildNeeded("its code or configuration changed since the rows were merged")
-        reader = job.changes
-        if reader is None:
-            raise FullRebuildNeeded("no record of the input versions it was built from")
-        for name in self.changes_of:
-            if name.upper() not in reader.current:
-                raise ModelError(
-                    f"changes_of names {name.upper()}, which is not one of its inputs",
-                    where=f"model {job.model}",
-                    hint="list only inputs (parameters) of the model in changes_of",
-                )
-            reader.require(name)
-        consumed = {n.upper() for n in self.changes_of}
-        others = [n for n in reader.changed_inputs(reader.current) if n not in consumed]
-        if others:
-            raise FullRebuildNeeded(f"{', '.join(others)} changed and its changes are not read")
 
     # -- steps --------------------------------------------------------------------------------
     def _high_water_mark(self, job: BuildJob) -> object:

@@ -6,6 +6,12 @@ IS_DELETED. Strategies: ``timestamp`` (a newer ``updated_at`` is a change) and `
 ``new_record`` (close it and add an IS_DELETED row; a key that comes back closes that row again).
 Running twice on the same input adds nothing. ``--full-refresh`` never rebuilds a snapshot: its
 history cannot be recomputed from the source.
+
+With ``changes_of=("input",)`` (an input that keeps a change set, e.g. ``Table(track_changes=True)``),
+a run compares only the keys that input added, changed or removed since the snapshot last ran: the
+history of every other key already holds its current row. Whenever those changes cannot be read (the
+model's code changed, the input was rebuilt in full, another input changed), every row is compared,
+as without ``changes_of``.
 """
 
 from __future__ import annotations
@@ -16,16 +22,19 @@ from typing import ClassVar, Literal
 from pydantic import model_validator
 from sqlglot import exp
 
+from netflix_elt.changes import FullRebuildNeeded, require_changes_of
 from netflix_elt.contracts import ContractColumn
 from netflix_elt.errors import ModelError, ProjectError
 from netflix_elt.kinds import enforce
 from netflix_elt.kinds.base import BuildJob, BuildOutcome, Kind, affected_rows
 from netflix_elt.sql import (
+    column_list,
     column_ref,
     columns_ref,
     ident,
     key_matches,
     pairs_equal,
+    pairs_not_distinct,
     render,
     table_ref,
     timestamp_literal,
@@ -44,6 +53,7 @@ class Snapshot(Kind):
     updated_at: str | None = None
     check_cols: tuple[str, ...] = ()
     hard_deletes: Literal["ignore", "invalidate", "new_record"] = "ignore"
+    changes_of: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _strategy_columns(self) -> Snapshot:
@@ -58,6 +68,9 @@ class Snapshot(Kind):
         """True when VALID_FROM / VALID_TO can hold the run's time instead of a time from the data: always
         under ``check``, and for deleted and returning keys when hard deletes are tracked."""
         return self.strategy == "check" or self.hard_deletes != "ignore"
+
+    def change_inputs(self, read_tables: set[str]) -> tuple[str, ...]:
+        return tuple(n.upper() for n in self.changes_of)
 
     def row_key(self) -> tuple[str, ...]:
         """One row per key and VALID_FROM, when VALID_FROM comes from the data (else none is known)."""
@@ -119,19 +132,24 @@ class Snapshot(Kind):
             rows = engine.row_count(job.target)
             return BuildOutcome(rows=rows, inserted=rows, updated=0, deleted=0)
 
+        changed_keys = self._changed_keys_sql(job)
+        if changed_keys is not None:
+            select = self.rows_of_keys_sql(select, changed_keys)
         source = engine.create_scratch_table(job.schema, job.model, select)
         scratch = [source]
         try:
             self._check_keys(job, source)
             columns = self._check_contract(job, source) if job.contract else self._sync_columns(job, source)
             changes = engine.create_scratch_table(
-                job.schema, job.model, self.changes_sql(job.target, source, run_at)
+                job.schema,
+                job.model,
+                self.changes_sql(job.target, source, run_at, keys_in_source=changed_keys is not None),
             )
             scratch.append(changes)
             deletions = None
             if self.hard_deletes != "ignore":
                 deletions = engine.create_scratch_table(
-                    job.schema, job.model, self.deletions_sql(job.target, source)
+                    job.schema, job.model, self.deletions_sql(job.target, source, changed_keys)
                 )
                 scratch.append(deletions)
             with engine.transaction():
@@ -157,6 +175,32 @@ class Snapshot(Kind):
         finally:
             for table in scratch:
                 engine.drop_scratch_table(table)
+
+    def _changed_keys_sql(self, job: BuildJob) -> str | None:
+        """The keys ``changes_of`` inputs added, changed or removed since the last run (None: compare
+        every row, with the reason in the node's notes)."""
+        if not self.changes_of or job.full_refresh:
+            return None
+        try:
+            reader = require_changes_of(job, self.changes_of)
+        except FullRebuildNeeded as exc:
+            job.notes.append(f"compared every row: {exc.reason}")
+            return None
+        keys = column_list(self.unique_key)
+        parts = []
+        for name in self.changes_of:
+            missing = [k.upper() for k in self.unique_key if k.upper() not in reader.columns(name)]
+            if missing:
+                raise ModelError(
+                    f"changes_of input {name.upper()} has no column {', '.join(missing)} of the unique_key",
+                    where=f"model {job.model}",
+                    hint="read the changes of an input that has the snapshot's key columns",
+                )
+            parts += [
+                f"SELECT {keys} FROM ({reader.inserted_sql(name)})",
+                f"SELECT {keys} FROM ({reader.deleted_sql(name)})",
+            ]
+        return " UNION ".join(parts)
 
     # -- checks and schema --------------------------------------------------------------------
     def _check_keys(self, job: BuildJob, source: str) -> None:
@@ -215,8 +259,16 @@ class Snapshot(Kind):
             f"TRUE AS IS_CURRENT, FALSE AS IS_DELETED, {run_at} AS SNAPSHOT_RUN_AT FROM ({select}) s"
         )
 
-    def changes_sql(self, target: str, source: str, run_at: str) -> str:
-        """Source rows that start a new version: new keys, returning keys and changed values."""
+    def rows_of_keys_sql(self, select: str, keys_sql: str) -> str:
+        """The rows of the model's query ``select`` whose key is among the rows of ``keys_sql``."""
+        # Text: ``select`` is the model's own query, which must reach the warehouse as written.
+        match = render(pairs_not_distinct(self.keys, "s", "k"))
+        return f"SELECT s.* FROM ({select}) s WHERE EXISTS (SELECT 1 FROM ({keys_sql}) k WHERE {match})"
+
+    def changes_sql(self, target: str, source: str, run_at: str, keys_in_source: bool = False) -> str:
+        """Source rows that start a new version: new keys, returning keys and changed values.
+
+        ``keys_in_source``: the source holds only some keys, so only their history is ranked."""
         first_key = column_ref(self.keys[0], "l")
         run_time = _timestamp(run_at)
         if self.strategy == "timestamp":
@@ -246,7 +298,11 @@ class Snapshot(Kind):
                 ]
             ),
         )
-        last_version = exp.select("*").from_(table_ref(target)).qualify(newest.eq(1))
+        last_version = exp.select("*").from_(table_ref(target, "v" if keys_in_source else None))
+        if keys_in_source:
+            in_source = exp.select("1").from_(table_ref(source, "w")).where(self._join("v", "w"))
+            last_version = last_version.where(exp.Exists(this=in_source))
+        last_version = last_version.qualify(newest.eq(1))
         valid_from = (
             exp.case()
             .when(first_key.is_(exp.null()), new_from)
@@ -261,19 +317,22 @@ class Snapshot(Kind):
             .where(exp.or_(first_key.is_(exp.null()), *returning, exp.paren(changed)))
         )
 
-    def deletions_sql(self, target: str, source: str) -> str:
-        """Current, not-deleted versions whose key is gone from the source."""
+    def deletions_sql(self, target: str, source: str, keys_sql: str | None = None) -> str:
+        """Current, not-deleted versions whose key is gone from the source (with ``keys_sql``: among
+        those keys, the source holding only their rows)."""
+        conditions: list[exp.Expr] = [
+            column_ref("IS_CURRENT", "t"),
+            exp.not_(column_ref("IS_DELETED", "t")),
+            column_ref(self.keys[0], "s").is_(exp.null()),
+        ]
+        if keys_sql is not None:
+            keys = exp.select("1").from_(f"({keys_sql}) k", dialect="snowflake")
+            conditions.append(exp.Exists(this=keys.where(pairs_not_distinct(self.keys, "t", "k"))))
         return render(
             exp.select("t.*")
             .from_(table_ref(target, "t"))
             .join(table_ref(source, "s"), on=self._join("t", "s"), join_type="left")
-            .where(
-                exp.and_(
-                    column_ref("IS_CURRENT", "t"),
-                    exp.not_(column_ref("IS_DELETED", "t")),
-                    column_ref(self.keys[0], "s").is_(exp.null()),
-                )
-            )
+            .where(exp.and_(*conditions))
         )
 
     def close_changed_sql(self, target: str, changes: str) -> str:

@@ -4,6 +4,8 @@ With ``track_changes=True`` (the model needs a row key: its contract's key colum
 compared with the published table on that key before it is published: the rows removed or changed are
 recorded as the table's change set (old images -1, new images +1), so models that read its changes can
 stay incremental, and a build that changes nothing is not published and keeps the table's data version.
+Columns the contract marks ``run_dependent`` (load times, batch ids) are not compared: a row whose
+data is the same is not a change, whatever run it came from.
 """
 
 from __future__ import annotations
@@ -83,11 +85,13 @@ def build_tracked(job: BuildJob) -> BuildOutcome:
                 hint="fix the model or the key columns of its contract",
             )
         log.prepare()
+        run_dependent = {c.name for c in job.contract.columns if c.run_dependent} if job.contract else set()
+        compared = [c for c in columns if c not in run_dependent]
         counts["removed"] = affected_rows(
-            engine.execute(log.append_sql(-1, changed_rows_sql(job.target, building, keys, columns), columns))
+            engine.execute(log.append_sql(-1, changed_rows_sql(job.target, building, keys, compared), columns))
         )
         counts["added"] = affected_rows(
-            engine.execute(log.append_sql(1, changed_rows_sql(building, job.target, keys, columns), columns))
+            engine.execute(log.append_sql(1, changed_rows_sql(building, job.target, keys, compared), columns))
         )
         if not counts["removed"] and not counts["added"]:
             raise Unchanged
@@ -108,7 +112,7 @@ def build_tracked(job: BuildJob) -> BuildOutcome:
 
 
 def changed_rows_sql(rows: str, other: str, keys: list[str], columns: list[str]) -> str:
-    """Rows of ``rows`` whose key is missing from ``other`` or whose values differ there."""
+    """Rows of ``rows`` whose key is missing from ``other`` or whose values of ``columns`` differ there."""
     on = " AND ".join(f"a.{k} = b.{k}" for k in keys)
     values = [c for c in columns if c not in keys]
     differs = " OR ".join(f"a.{c} IS DISTINCT FROM b.{c}" for c in values) or "FALSE"

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         strategy="timestamp",
         updated_at="TAGGED_AT",
         hard_deletes="invalidate",
+        changes_of=("src_tags",),
     ),
     tags=["snapshot"],
     checks=[

@@ -95,8 +95,9 @@ def staged_ratings(raw_ratings: DataFrame) -> DataFrame:
 
 @model(
     # A table, not a view: SNAP_TAGS, DIM_USERS and four checks read the current tags, and a view would
-    # run its window over the newest export once for each of them.
-    Table(),
+    # run its window over the newest export once for each of them. It records which tags changed
+    # (tags.csv is a full export each day), so SNAP_TAGS compares only those.
+    Table(track_changes=True),
     **STAGING,
     checks=[
         gxe.ExpectCompoundColumnsToBeUnique(column_list=["USER_ID", "MOVIE_ID", "TAG"]),
