@@ -8,6 +8,7 @@ it and compares the fingerprint of a model with the one of the unedited package.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 import textwrap
 import uuid
@@ -219,3 +220,25 @@ def test_definitions_are_parsed_safely_from_several_threads(tmp_path: Path) -> N
         sys.setswitchinterval(interval)
         del sys.modules[module_name]
     assert errors == []
+
+
+def test_a_seed_elsewhere_is_the_same_seed_and_its_content_counts(tmp_path: Path) -> None:
+    """A checkout or deployment in another directory must not rebuild the seeds (and what reads them)."""
+
+    def declared(folder: str, content: str) -> str:
+        directory = tmp_path / folder
+        directory.mkdir()
+        (directory / "tiny.csv").write_text(content, encoding="utf-8")
+        module_file = directory / "seeds_module.py"
+        module_file.write_text(
+            'from netflix_elt import seed\nTINY = seed("TINY", "tiny.csv", {"N": "NUMBER(38,0)"})\n',
+            encoding="utf-8",
+        )
+        spec = importlib.util.spec_from_file_location(f"seeds_{uuid.uuid4().hex[:10]}", module_file)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.TINY.fingerprint()
+
+    assert declared("checkout", "N\n1\n") == declared("deployed", "N\n1\n")
+    assert declared("edited", "N\n2\n") != declared("again", "N\n1\n")

@@ -92,7 +92,7 @@ class ModelSpec:
             {
                 "code": code_fingerprint(self.func) if self.func is not None else "",
                 "kind": self.kind.name,
-                "config": self.kind.model_dump(mode="json"),
+                "config": self.kind.fingerprint_config(),
                 "layer": self.layer,
                 "tags": sorted(self.tags),
                 "checks": [repr(check) for check in self.checks],

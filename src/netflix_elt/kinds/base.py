@@ -62,6 +62,10 @@ class Kind(BaseModel):
         kind reads; their producers keep change sets for it. None by default."""
         return ()
 
+    def fingerprint_config(self) -> dict[str, Any]:
+        """The configuration a model's fingerprint covers: all of it, unless a kind says otherwise."""
+        return self.model_dump(mode="json")
+
     def row_key(self) -> tuple[str, ...]:
         """Columns that identify a row of the built table, as far as the kind knows (empty: it does not).
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from netflix_elt.errors import ModelError, NetflixEltError
 from netflix_elt.kinds.base import BuildJob, BuildOutcome, Kind
@@ -22,6 +22,11 @@ class Seed(Kind):
     has_function: ClassVar[bool] = False
     path: str
     column_types: dict[str, str]
+
+    def fingerprint_config(self) -> dict[str, Any]:
+        """Without the file's location (the seed's content is fingerprinted instead): the same seed in
+        another checkout or deployment directory is not a changed model."""
+        return self.model_dump(mode="json", exclude={"path"})
 
     def build(self, job: BuildJob) -> BuildOutcome:
         import pandas as pd
