@@ -64,6 +64,7 @@ class NodeResult:
     started_at: datetime | None = None
     ended_at: datetime | None = None
     seconds: float = 0.0
+    checks_seconds: float = 0.0  # the part of ``seconds`` spent in its checks (the audit included)
     rows: int | None = None
     inserted: int | None = None
     updated: int | None = None
