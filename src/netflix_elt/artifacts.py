@@ -4,6 +4,7 @@ RUN_HISTORY table in the warehouse's metadata schema (which the MODEL_TIMINGS an
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -106,7 +107,7 @@ class StateStore:
 
 
 def write_run_artifacts(state_dir: Path, registry: Registry, engine: Engine, run: RunResult) -> None:
-    """manifest.json, run_results.json and state.json of one run (RUN_HISTORY is appended per node)."""
+    """manifest.json, run_results.json and state.json of one run (RUN_HISTORY is written as nodes finish)."""
     write_json(state_dir / "manifest.json", manifest(registry, engine.profile.schemas, engine.database))
     write_json(state_dir / "run_results.json", run.to_dict())
     StateStore(state_dir).record(run)
@@ -123,8 +124,13 @@ def create_run_history(engine: Engine) -> None:
 
 
 def append_run_history(engine: Engine, run_id: str, command: str, result: NodeResult) -> None:
-    """One RUN_HISTORY row for a finished node, written as soon as it finishes."""
-    values = [
+    """One RUN_HISTORY row for a finished node, written now."""
+    engine.execute(run_history_sql(engine, [history_row(run_id, command, result)]))
+
+
+def history_row(run_id: str, command: str, result: NodeResult) -> list[Any]:
+    """A node's RUN_HISTORY values, in RUN_HISTORY_COLUMNS order."""
+    return [
         run_id,
         command,
         result.name,
@@ -139,7 +145,40 @@ def append_run_history(engine: Engine, run_id: str, command: str, result: NodeRe
         result.deleted,
         result.message[:4000],
     ]
-    engine.execute(
-        f"INSERT INTO {run_history_table(engine)} ({', '.join(RUN_HISTORY_COLUMNS)}) "
-        f"VALUES ({', '.join(literal(v) for v in values)})"
-    )
+
+
+def run_history_sql(engine: Engine, rows: list[list[Any]]) -> str:
+    values = ", ".join(f"({', '.join(literal(v) for v in row)})" for row in rows)
+    return f"INSERT INTO {run_history_table(engine)} ({', '.join(RUN_HISTORY_COLUMNS)}) VALUES {values}"
+
+
+class RunHistory:
+    """The RUN_HISTORY rows of one run, in one INSERT per node that did something.
+
+    A node that wrote nothing (up to date, not due, skipped) waits for the next row written, so a build
+    where most of the graph is up to date does not pay one statement per node; a built, failed or
+    cancelled node's row is written as it finishes, with the rows waiting before it. ``flush`` writes
+    what waits: before a node that reads RUN_HISTORY (``runs_last``) builds, and when the run ends.
+    Thread-safe.
+    """
+
+    QUIET = frozenset({"up_to_date", "not_due", "skipped"})
+
+    def __init__(self, engine: Engine, run_id: str, command: str) -> None:
+        self.engine = engine
+        self.run_id = run_id
+        self.command = command
+        self._waiting: list[list[Any]] = []
+        self._lock = threading.Lock()
+
+    def add(self, result: NodeResult) -> None:
+        with self._lock:
+            self._waiting.append(history_row(self.run_id, self.command, result))
+        if result.status not in self.QUIET:
+            self.flush()
+
+    def flush(self) -> None:
+        with self._lock:
+            rows, self._waiting = self._waiting, []
+        if rows:
+            self.engine.execute(run_history_sql(self.engine, rows))

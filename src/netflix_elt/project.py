@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from netflix_elt.artifacts import StateStore, append_run_history, create_run_history, write_run_artifacts
+from netflix_elt.artifacts import RunHistory, StateStore, create_run_history, write_run_artifacts
 from netflix_elt.config import Profile, load_profile, resolve_state_dir
 from netflix_elt.engine import Engine, open_engine
 from netflix_elt.errors import ProjectError
@@ -203,17 +203,20 @@ class Project:
         )
 
         settled: dict[str, NodeResult] = {}
+        history = RunHistory(self.engine, run.run_id, command)
 
         def execute_and_record(name: str) -> NodeResult:
             if self._cancelled.is_set():
                 result = _not_started(self.registry[name], "cancelled (Ctrl-C) before it started")
             else:
+                if self.registry[name].runs_last:
+                    history.flush()  # it reads RUN_HISTORY: every other node's row is there first
                 with self.engine.cancellation.scope():
                     result = executor.execute(name)
                 if self._cancelled.is_set() and result.status == "error":
                     result.status = "cancelled"
                     result.message = f"cancelled (Ctrl-C) while it ran: {result.message}"
-            append_run_history(self.engine, run.run_id, command, result)
+            history.add(result)
             return result
 
         def notify(event: str, name: str, result: NodeResult | None) -> None:
@@ -226,7 +229,7 @@ class Project:
                     if blocker is not None and settled[blocker].status == "cancelled":
                         result.status = "cancelled"
                         result.message = f"cancelled (Ctrl-C) before it started ({blocker} was cancelled)"
-                    append_run_history(self.engine, run.run_id, command, result)
+                    history.add(result)
             if on_event is not None:
                 on_event(event, name, result)
 
@@ -237,6 +240,7 @@ class Project:
         finally:
             if executor.tracker is not None:
                 executor.tracker.flush()  # the data versions of this run (see netflix_elt.versions)
+            history.flush()
             run.cancelled = self._cancelled.is_set()
             self._cancelled.clear()  # the next command on this project starts afresh
             self.engine.cancellation.clear()
