@@ -134,7 +134,11 @@ class NodeExecutor:
             note = "; ".join(job.notes)
             result.message = f"{note}; {result.message}" if result.message else note
         state = tracker.built_state(spec, decision, outcome, job.change_log) if tracker and decision else None
-        if checks and not job.audited and result.passed:
+        if checks and not job.audited and result.passed and _checks_stand(before, state, decision):
+            assert before is not None
+            note = f"its checks ({before.checks_status}) stand"
+            result.message = f"{result.message}; {note}" if result.message else note
+        elif checks and not job.audited and result.passed:
             delta = None
             if tracker and decision is not None and state is not None:
                 delta = self._delta(spec, decision, before, state, job, outcome)
@@ -345,6 +349,21 @@ class NodeExecutor:
         elif failed:
             result.status = "warn"
             result.message = f"{len(failed)} check(s) warned"
+
+
+def _checks_stand(before: NodeState | None, after: NodeState | None, decision: Decision | None) -> bool:
+    """The build left the node's data version as it was (a source with no new rows, a tracked table
+    with no changed row), by the same code, and its checks last ran clean on that version with the
+    models they read as they are now: their results stand, nothing to run again."""
+    if before is None or after is None or decision is None or before.checked is None:
+        return False
+    checked = before.checked
+    return (
+        checked.clean
+        and checked.version == after.version == before.version
+        and before.fingerprint == after.fingerprint
+        and checked.refs == dict(decision.refs)
+    )
 
 
 def _clean(checks: list[dict[str, Any]]) -> bool:
