@@ -155,9 +155,10 @@ def run_history_sql(engine: Engine, rows: list[list[Any]]) -> str:
 class RunHistory:
     """The RUN_HISTORY rows of one run, in one INSERT per node that did something.
 
-    A node that wrote nothing (up to date, not due, skipped) waits for the next row written, so a build
-    where most of the graph is up to date does not pay one statement per node; a built, failed or
-    cancelled node's row is written as it finishes, with the rows waiting before it. ``flush`` writes
+    A node that wrote nothing (up to date, not due, skipped, or a source: sources are only read) waits
+    for the next row written, so a build where most of the graph is up to date does not pay one
+    statement per node; a built, failed or cancelled model's row is written as it finishes, with the
+    rows waiting before it. ``flush`` writes
     what waits: before a node that reads RUN_HISTORY (``runs_last``) builds, and when the run ends.
     Thread-safe.
     """
@@ -174,7 +175,7 @@ class RunHistory:
     def add(self, result: NodeResult) -> None:
         with self._lock:
             self._waiting.append(history_row(self.run_id, self.command, result))
-        if result.status not in self.QUIET:
+        if result.status not in self.QUIET and result.kind != "source":
             self.flush()
 
     def flush(self) -> None:
