@@ -27,6 +27,11 @@ _ENV_KEYS = {
 SECRET_KEYS = frozenset({"password", "private_key_file_pwd", "private_key", "token"})
 
 
+# Session parameters that stop the connector's telemetry to the account: it sends what it and Snowpark
+# buffered (usage, imported packages) only while CLIENT_TELEMETRY_ENABLED allows it.
+NO_TELEMETRY = {"CLIENT_TELEMETRY_ENABLED": False, "CLIENT_OUT_OF_BAND_TELEMETRY_ENABLED": False}
+
+
 def connection_parameters(profile_settings: Any, database: str, environ: dict[str, str]) -> dict[str, Any]:
     """Connection parameters for ``Session.builder.configs``.
 
@@ -41,6 +46,7 @@ def connection_parameters(profile_settings: Any, database: str, environ: dict[st
         "QUERY_TAG": profile_settings.query_tag,
         "TIMEZONE": "UTC",
         "TIMESTAMP_TYPE_MAPPING": "TIMESTAMP_NTZ",
+        **NO_TELEMETRY,
     }
     if profile_settings.connection_name:
         params["connection_name"] = profile_settings.connection_name

@@ -18,7 +18,7 @@ from typing import Any, cast
 
 from netflix_elt.config import Profile
 from netflix_elt.engine.base import Column
-from netflix_elt.engine.snowflake import redact
+from netflix_elt.engine.snowflake import NO_TELEMETRY, redact
 from netflix_elt.errors import ConfigError
 from netflix_elt.sql import ident
 
@@ -127,17 +127,33 @@ def _named_connection(name: str) -> dict[str, Any]:
     return {k.lower(): v for k, v in dict(connections[name]).items()}
 
 
+def silence_dialect_telemetry() -> None:
+    """snowflake-sqlalchemy sends a "new connection" telemetry message for every connection it opens,
+    whatever CLIENT_TELEMETRY_ENABLED says (``SnowflakeDialect._log_new_connection_event``, which
+    builds a telemetry client of its own); the project sends none (idempotent)."""
+    from snowflake.sqlalchemy.snowdialect import SnowflakeDialect
+
+    from netflix_elt.engine.fakesnow_compat import patch
+
+    patch(SnowflakeDialect, "_log_new_connection_event", _no_event)
+
+
+def _no_event(dialect: Any, connection: Any) -> None:
+    """In place of snowflake-sqlalchemy's telemetry of a new connection: nothing is sent."""
+
+
 def snowflake_source_factory(profile: Profile, schema: str) -> Callable[[Any], Any]:
     """``make_source(context)`` for ``GxValidator.validate_table``: adds GX's Snowflake data source."""
 
     def make_source(context: Any) -> Any:
+        silence_dialect_telemetry()
         details = connection_details(profile, schema)
-        endpoint = endpoint_arguments(profile)
+        arguments = {**endpoint_arguments(profile), "session_parameters": dict(NO_TELEMETRY)}
         try:
             source = context.data_sources.add_snowflake(
                 f"snowflake_{schema.lower()}",
                 connection_string=details,
-                **({"kwargs": {"connect_args": endpoint}} if endpoint else {}),
+                kwargs={"connect_args": arguments},
             )
         except Exception as exc:  # GX tests the connection when the source is added
             raise ConfigError(

@@ -79,14 +79,17 @@ class WireServer:
         self.applied: Counter[str] = Counter()
         self.in_progress_after = in_progress_after
         self.in_progress = 0  # "in progress" answers given
+        self.telemetry_messages = 0  # in-band telemetry the clients sent (POST /telemetry/send)
         self._running: dict[str, asyncio.Task[Any]] = {}  # query id -> the statement still running
         overrides = {
             "/queries/v1/query-request": Route("/queries/v1/query-request", self._query, methods=["POST"]),
             "/session": Route("/session", self._session, methods=["POST"]),
+            "/session/v1/login-request": Route("/session/v1/login-request", self._login, methods=["POST"]),
         }
         routes = [overrides.get(route.path, route) for route in fakesnow_server.routes]
         routes.append(Route("/queries/{query_id}/result", self._result, methods=["GET"]))
         routes.append(Route("/wire/status", self._status, methods=["GET"]))
+        routes.append(Route("/telemetry/send", self._telemetry, methods=["POST"]))
         self.app = Starlette(routes=routes)
 
     # -- accounting -------------------------------------------------------------------------------
@@ -99,6 +102,7 @@ class WireServer:
                 "rewrites": [r.name for r in REWRITES],
                 "sessions": len(self._sessions),
                 "in_progress_answers": self.in_progress,
+                "telemetry_messages": self.telemetry_messages,
             }
 
     def summary(self) -> str:
@@ -192,6 +196,34 @@ class WireServer:
                 self._end(session)
         return await self._fakesnow.session(request)
 
+    async def _login(self, request: Any) -> Any:
+        """fakesnow's login, whose answer also carries CLIENT_TELEMETRY_ENABLED as Snowflake's does: the
+        value the client asked for in its session parameters, else the account default, TRUE. (The
+        connector sends its buffered telemetry at close only when the server says it may.)"""
+        from starlette.responses import JSONResponse
+
+        sent = await request.body()
+        body = gzip.decompress(sent) if request.headers.get("Content-Encoding") == "gzip" else sent
+        asked = json.loads(body)["data"].get("SESSION_PARAMETERS", {})
+        answer = await self._fakesnow.login_request(_with_body(request, sent))
+        login = json.loads(bytes(answer.body))
+        if login.get("success"):
+            enabled = _truthy(asked.get("CLIENT_TELEMETRY_ENABLED", True))
+            login["data"]["parameters"].append({"name": "CLIENT_TELEMETRY_ENABLED", "value": enabled})
+        return JSONResponse(login, status_code=answer.status_code)
+
+    async def _telemetry(self, request: Any) -> Any:
+        """Snowflake's in-band telemetry endpoint: accepted as Snowflake does, and its messages counted
+        (``telemetry_messages``), so a test can see whether a client sent any."""
+        from starlette.responses import JSONResponse
+
+        sent = await request.body()
+        body = gzip.decompress(sent) if request.headers.get("Content-Encoding") == "gzip" else sent
+        logs = json.loads(body).get("logs", [])
+        with self._lock:
+            self.telemetry_messages += len(logs)
+        return JSONResponse({"success": True})
+
     async def _status(self, request: Any) -> Any:
         from starlette.responses import JSONResponse
 
@@ -228,6 +260,11 @@ def _token(request: Any) -> str | None:
     header = request.headers.get("Authorization") or ""
     prefix = 'Snowflake Token="'
     return header[len(prefix) : -1] if header.startswith(prefix) else None
+
+
+def _truthy(value: Any) -> bool:
+    """A session parameter's boolean, given as a bool or as Snowflake's text ('false', 'FALSE', ...)."""
+    return value if isinstance(value, bool) else str(value).strip().upper() not in ("FALSE", "0", "")
 
 
 def _with_body(request: Any, body: bytes) -> Any:
