@@ -25,7 +25,7 @@ import sqlglot
 from sqlglot import exp
 
 from netflix_elt import Incremental, Snapshot
-from netflix_elt.artifacts import append_run_history
+from netflix_elt.artifacts import RunHistory
 from netflix_elt.config import Profile
 from netflix_elt.engine.base import contract_ctas_sql
 from netflix_elt.project import Project
@@ -248,10 +248,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
         engine = items.engine
         with engine.recording() as loose:
             engine.bootstrap()
-            append_run_history(
-                engine,
-                "run1",
-                "build",
+            RunHistory(engine, "run1", "build").add(  # an error: written at once
                 NodeResult(
                     name="X",
                     kind="table",

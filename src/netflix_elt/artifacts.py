@@ -123,11 +123,6 @@ def create_run_history(engine: Engine) -> None:
     engine.execute(f"CREATE TABLE IF NOT EXISTS {run_history_table(engine)} ({columns})")
 
 
-def append_run_history(engine: Engine, run_id: str, command: str, result: NodeResult) -> None:
-    """One RUN_HISTORY row for a finished node, written now."""
-    engine.execute(run_history_sql(engine, [history_row(run_id, command, result)]))
-
-
 def history_row(run_id: str, command: str, result: NodeResult) -> list[Any]:
     """A node's RUN_HISTORY values, in RUN_HISTORY_COLUMNS order."""
     return [

@@ -154,8 +154,7 @@ class WireServer:
         from starlette.concurrency import run_in_threadpool
 
         clock = time.perf_counter()
-        compressed = request.headers.get("Content-Encoding") == "gzip"
-        payload = json.loads(gzip.decompress(body) if compressed else body)
+        payload = _payload(request, body)
         sql = payload.get("sqlText", "")
         session = self._session_of(token, connection)
         try:
@@ -170,7 +169,7 @@ class WireServer:
             payload["sqlText"] = statement
             encoded = json.dumps(payload).encode()
             response = await self._fakesnow.query_request(
-                _with_body(request, gzip.compress(encoded) if compressed else encoded)
+                _with_body(request, gzip.compress(encoded) if _gzipped(request) else encoded)
             )
         self._record(sql, applied, clock)
         return response
@@ -203,8 +202,7 @@ class WireServer:
         from starlette.responses import JSONResponse
 
         sent = await request.body()
-        body = gzip.decompress(sent) if request.headers.get("Content-Encoding") == "gzip" else sent
-        asked = json.loads(body)["data"].get("SESSION_PARAMETERS", {})
+        asked = _payload(request, sent)["data"].get("SESSION_PARAMETERS", {})
         answer = await self._fakesnow.login_request(_with_body(request, sent))
         login = json.loads(bytes(answer.body))
         if login.get("success"):
@@ -217,9 +215,7 @@ class WireServer:
         (``telemetry_messages``), so a test can see whether a client sent any."""
         from starlette.responses import JSONResponse
 
-        sent = await request.body()
-        body = gzip.decompress(sent) if request.headers.get("Content-Encoding") == "gzip" else sent
-        logs = json.loads(body).get("logs", [])
+        logs = _payload(request, await request.body()).get("logs", [])
         with self._lock:
             self.telemetry_messages += len(logs)
         return JSONResponse({"success": True})
@@ -260,6 +256,16 @@ def _token(request: Any) -> str | None:
     header = request.headers.get("Authorization") or ""
     prefix = 'Snowflake Token="'
     return header[len(prefix) : -1] if header.startswith(prefix) else None
+
+
+def _gzipped(request: Any) -> bool:
+    """Whether the client gzipped the request's body (the connector does, and says so)."""
+    return bool(request.headers.get("Content-Encoding") == "gzip")
+
+
+def _payload(request: Any, body: bytes) -> Any:
+    """The JSON a client sent as ``body``."""
+    return json.loads(gzip.decompress(body) if _gzipped(request) else body)
 
 
 def _truthy(value: Any) -> bool:
