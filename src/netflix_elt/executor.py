@@ -121,7 +121,7 @@ class NodeExecutor:
             job.notes.append(decision.reason)
         if not self.settings.build:
             if checks:
-                self._judge_checks(result, self._check(result, spec, self.target_of(spec.name)))
+                self._run_checks(result, spec, self.target_of(spec.name))
             return
         try:
             outcome = spec.kind.build(job)
@@ -134,15 +134,16 @@ class NodeExecutor:
             note = "; ".join(job.notes)
             result.message = f"{note}; {result.message}" if result.message else note
         state = tracker.built_state(spec, decision, outcome, job.change_log) if tracker and decision else None
-        if checks and not job.audited and result.passed and _checks_stand(before, state, decision):
-            assert before is not None
-            note = f"its checks ({before.checks_status}) stand"
-            result.message = f"{result.message}; {note}" if result.message else note
-        elif checks and not job.audited and result.passed:
-            delta = None
-            if tracker and decision is not None and state is not None:
-                delta = self._delta(spec, decision, before, state, job, outcome)
-            self._judge_checks(result, self._check(result, spec, self.target_of(spec.name), delta))
+        if checks and not job.audited and result.passed:
+            if _checks_stand(before, state, decision):
+                assert before is not None
+                note = f"its checks ({before.checks_status}) stand"
+                result.message = f"{result.message}; {note}" if result.message else note
+            else:
+                delta = None
+                if tracker and decision is not None and state is not None:
+                    delta = self._delta(spec, decision, before, state, job, outcome)
+                self._run_checks(result, spec, self.target_of(spec.name), delta)
         if tracker is None or state is None or decision is None:
             return
         ran_checks = checks and (job.audited or bool(result.checks))
@@ -157,7 +158,7 @@ class NodeExecutor:
         the models they read changed)."""
         assert self.tracker is not None
         if self.check_runner is not None:
-            self._judge_checks(result, self._check(result, spec, self.target_of(spec.name)))
+            self._run_checks(result, spec, self.target_of(spec.name))
         result.message = f"{decision.reason}; {result.message}" if result.message else decision.reason
         stored = self.tracker.versions.get(spec.name)
         if stored is not None:
@@ -305,22 +306,26 @@ class NodeExecutor:
                     hint="take the upstream model as a parameter named after it instead of reading it by name",
                 )
 
-    def _check(
+    def _run_checks(
         self, result: NodeResult, spec: ModelSpec, relation: str, delta: DeltaScope | None = None
-    ) -> list[dict[str, Any]]:
-        """Run the node's checks on ``relation``; their time is added to ``result.checks_seconds``."""
+    ) -> None:
+        """Run the node's checks on ``relation`` and judge ``result`` by them; their time is added to
+        ``result.checks_seconds``."""
         assert self.check_runner is not None
         began = time.perf_counter()
         try:
-            if delta is None:
-                return self.check_runner(spec, relation)
-            return self.check_runner(spec, relation, delta)
+            checks = (
+                self.check_runner(spec, relation)
+                if delta is None
+                else self.check_runner(spec, relation, delta)
+            )
         finally:
             result.checks_seconds = round(result.checks_seconds + time.perf_counter() - began, 4)
+        self._judge_checks(result, checks)
 
     def _audit(self, result: NodeResult, spec: ModelSpec, building: str) -> None:
         """Check the table built aside; a blocking failure stops its publication."""
-        self._judge_checks(result, self._check(result, spec, building))
+        self._run_checks(result, spec, building)
         if result.status == "error":
             result.rows = self.engine.row_count(building)
             if self.engine.object_type(self.target_of(spec.name)) is None:
