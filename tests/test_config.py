@@ -28,6 +28,9 @@ threads = 4
 [schemas]
 analytics = "MARTS"
 
+[local]
+memory_limit = "25%"
+
 [orchestration]
 cron = "30 5 * * *"
 retries = 3
@@ -55,6 +58,7 @@ def test_a_valid_profile_is_parsed_and_named_after_its_file(tmp_path: Path) -> N
     assert profile.name == "dev"
     assert (profile.engine, profile.database, profile.threads) == ("local", "MOVIELENS_DEV", 4)
     assert profile.schemas == Schemas(analytics="MARTS")
+    assert profile.local.memory_limit == "25%"
     assert profile.schemas.all() == ["RAW", "STAGING", "MARTS", "SNAPSHOTS", "ANALYSIS", "ELT_META"]
     assert (profile.orchestration.cron, profile.orchestration.retries, profile.orchestration.timezone) == (
         "30 5 * * *",
@@ -80,6 +84,9 @@ def test_profiles_are_immutable() -> None:
         ('engine = "postgres"\n', "invalid value for 'engine'"),
         ('[orchestration]\ntimezone = "Europe/Paris"\n', "invalid value for 'orchestration.timezone'"),
         ('[snowflake]\nwarehouse = "WH"\npassword = "x"\n', "unknown key 'snowflake.password'"),
+        ('[local]\nmemory_limit = "lots"\n', "invalid value for 'local.memory_limit'"),
+        ("[local]\nmemory_limit = 2\n", "invalid value for 'local.memory_limit'"),
+        ("[local]\nthreads = 4\n", "unknown key 'local.threads'"),
     ],
 )
 def test_each_problem_is_one_line_naming_file_and_key(tmp_path: Path, text: str, message: str) -> None:

@@ -33,6 +33,9 @@ def _printable(value: str) -> str:
     return value
 
 
+# DuckDB's memory sizes: an amount with its unit, or a share of the machine's memory ("2GB", "512MiB", "25%").
+MemorySize = Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+)?\s*(%|[KMGT]i?B)$")]
+
 # A name that goes into SQL (database, schema, warehouse, role): checked here, where the profile is
 # parsed, and again by ``sql.ident`` wherever it is written into a statement.
 Identifier = Annotated[str, AfterValidator(_plain_identifier)]
@@ -70,6 +73,17 @@ class SnowflakeSettings(_Strict):
     query_tag: QueryTag = "netflix-elt"
 
 
+class LocalSettings(_Strict):
+    """The embedded engine (DuckDB under the state directory).
+
+    ``memory_limit`` bounds what DuckDB keeps in memory; past it, operators spill to
+    ``<state_dir>/warehouse.tmp``. DuckDB's own default is 80% of the machine, and its buffer pool keeps
+    the pages a run touched up to that: a day's job would hold twice the memory the queries need.
+    Raise it for data larger than ml-25m when a model fails with "Out of Memory"."""
+
+    memory_limit: MemorySize = "2GB"
+
+
 class OrchestrationSettings(_Strict):
     """Defaults for the Prefect deployment."""
 
@@ -90,6 +104,7 @@ class Profile(_Strict):
     threads: int = Field(default=2, ge=1, le=64)
     schemas: Schemas = Schemas()
     snowflake: SnowflakeSettings | None = None
+    local: LocalSettings = LocalSettings()
     orchestration: OrchestrationSettings = OrchestrationSettings()
 
 

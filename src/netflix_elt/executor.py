@@ -105,6 +105,8 @@ class NodeExecutor:
                 result.status, result.message, result.error = "error", exc.render(), exc
             except Exception as exc:  # a warehouse error inside the model's SQL
                 result.status, result.message = "error", f"model {spec.name}: {first_line(exc)}"
+                hint = self.engine.error_hint(exc)
+                result.message += f" ({hint})" if hint else ""
                 result.error = exc
         result.sql = statements
         result.ended_at = datetime.now(UTC)

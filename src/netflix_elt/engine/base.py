@@ -153,6 +153,10 @@ class Engine(ABC):
         sends ``SYSTEM$CANCEL_ALL_QUERIES`` for the session's id."""
         session.cancel_all()
 
+    def error_hint(self, exc: BaseException) -> str | None:
+        """What a user can do about a warehouse error this engine knows, or None."""
+        return None
+
     def scalar(self, sql: str) -> Any:
         rows = self.execute(sql)
         return rows[0][0] if rows else None

@@ -162,12 +162,14 @@ def _quiet() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def acquire(db_path: Path) -> Any:
+def acquire(db_path: Path, memory_limit: str) -> Any:
     """The fakesnow instance (one DuckDB database set) of a directory, counting one more user.
 
     DuckDB allows a file to be attached once per process, so every engine on the same state
     directory shares the instance; each ``connect()`` on it is a separate DuckDB connection and
     therefore safe to use from its own thread. Call :func:`release` once per ``acquire``.
+    The instance's ``memory_limit`` is the first caller's; beyond it DuckDB spills to
+    ``<db_path>.tmp`` (by default it would spill to ``.tmp`` in the current directory).
     """
     from fakesnow.instance import FakeSnow
 
@@ -175,7 +177,11 @@ def acquire(db_path: Path) -> Any:
     with _install_lock:
         if key not in _instances:
             key.mkdir(parents=True, exist_ok=True)
-            _instances[key] = FakeSnow(db_path=key)
+            instance = FakeSnow(db_path=key)
+            spill = str(key.with_name(key.name + ".tmp")).replace("'", "''")
+            instance.duck_conn.execute(f"SET temp_directory = '{spill}'")
+            instance.duck_conn.execute(f"SET memory_limit = '{memory_limit}'")
+            _instances[key] = instance
         _users[key] = _users.get(key, 0) + 1
         return _instances[key]
 

@@ -42,7 +42,7 @@ class LocalEngine(Engine):
         try:
             with self._instance_lock:
                 if self._instance is None:
-                    self._instance = fakesnow_compat.acquire(self.db_path)
+                    self._instance = fakesnow_compat.acquire(self.db_path, self.profile.local.memory_limit)
             connection = fakesnow_compat.connect(self._instance, self.database, self.profile.schemas.raw)
         except Exception as exc:  # DuckDB refuses a file another process holds open
             if "lock" in str(exc).lower():
@@ -57,6 +57,15 @@ class LocalEngine(Engine):
     def _interrupt(self, session: Session) -> None:
         # DuckDB's interrupt of the statement running on the Session's connection (ignored when idle).
         fakesnow_compat.duckdb_connection(session).interrupt()
+
+    def error_hint(self, exc: BaseException) -> str | None:
+        if "Out of Memory" not in str(exc):
+            return None
+        limit = self.profile.local.memory_limit
+        return (
+            f"the embedded engine holds at most {limit} in memory: raise memory_limit in the profile's "
+            f"[local] table, or free disk space under {self.db_path}.tmp where it spills"
+        )
 
     @property
     def warehouse_key(self) -> str:
