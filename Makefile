@@ -26,10 +26,11 @@ demo: install
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-# ruff, mypy over src ([tool.mypy] in pyproject.toml; its cache is .mypy_cache), then the tests on two
+# ruff (lint and format), mypy over src ([tool.mypy] in pyproject.toml; its cache is .mypy_cache), then the tests on two
 # workers (the machine has two cores); a test module stays on one worker (its module fixtures).
 test: install browser
 	$(BIN)/ruff check src tests flows benchmarks
+	$(BIN)/ruff format --check src tests flows benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile --durations=15
 

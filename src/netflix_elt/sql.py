@@ -151,7 +151,9 @@ def pairs_equal(keys: Iterable[str], left: str, right: str) -> exp.Expr:
 
 def pairs_not_distinct(keys: Iterable[str], left: str, right: str) -> exp.Expr:
     """``left.K1 IS NOT DISTINCT FROM right.K1 AND ...``: key equality where NULL matches NULL."""
-    return exp.and_(*(exp.NullSafeEQ(this=column_ref(k, left), expression=column_ref(k, right)) for k in keys))
+    return exp.and_(
+        *(exp.NullSafeEQ(this=column_ref(k, left), expression=column_ref(k, right)) for k in keys)
+    )
 
 
 def render(expression: exp.Expr) -> str:

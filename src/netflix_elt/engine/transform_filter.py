@@ -131,7 +131,11 @@ def install() -> None:
 @contextlib.contextmanager
 def active() -> Iterator[None]:
     """Skip the transforms that cannot rewrite anything while fakesnow translates on this thread."""
-    previous = getattr(_state, "active", False), getattr(_state, "tree", None), getattr(_state, "classes", None)
+    previous = (
+        getattr(_state, "active", False),
+        getattr(_state, "tree", None),
+        getattr(_state, "classes", None),
+    )
     _state.active, _state.tree, _state.classes = True, None, None
     try:
         yield

@@ -238,7 +238,9 @@ class Aggregate(Kind):
 
     def _exists(self, table: str, alias: str, other: str) -> exp.Exists:
         """``EXISTS (SELECT 1 FROM table alias WHERE <alias matches other on the keys>)``."""
-        return exp.Exists(this=exp.select("1").from_(table_ref(table, alias)).where(self._match(alias, other)))
+        return exp.Exists(
+            this=exp.select("1").from_(table_ref(table, alias)).where(self._match(alias, other))
+        )
 
     def full_sql(self, select: str, types: dict[str, str | None], only: str | None = None) -> str:
         """The aggregate over the function's rows (a full build), or over the rows of the groups listed

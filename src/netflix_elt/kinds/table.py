@@ -88,7 +88,9 @@ def build_tracked(job: BuildJob) -> BuildOutcome:
         run_dependent = {c.name for c in job.contract.columns if c.run_dependent} if job.contract else set()
         compared = [c for c in columns if c not in run_dependent]
         counts["removed"] = affected_rows(
-            engine.execute(log.append_sql(-1, changed_rows_sql(job.target, building, keys, compared), columns))
+            engine.execute(
+                log.append_sql(-1, changed_rows_sql(job.target, building, keys, compared), columns)
+            )
         )
         counts["added"] = affected_rows(
             engine.execute(log.append_sql(1, changed_rows_sql(building, job.target, keys, compared), columns))

@@ -168,7 +168,9 @@ def load_step_of(package: str) -> LoadStep:
     return step
 
 
-def open_flow_project(profile: str = "local", state_dir: str | None = None, models: str | None = None) -> Project:
+def open_flow_project(
+    profile: str = "local", state_dir: str | None = None, models: str | None = None
+) -> Project:
     """The project the flow builds: ``models`` (a package or module name), else the package
     $NETFLIX_ELT_PROJECT or the profile names."""
     return Project(profile=load_profile(profile), state_dir=state_dir, project=models)

@@ -77,7 +77,9 @@ def _no_data(title: str, width: float = 640) -> str:
     return document(width, 60, title, "no data", [text(width / 2, 34, "no data", "middle", fill=MUTED)])
 
 
-def _value_axis(scale: LinearScale, ticks: list[float], x0: float, x1: float, formatter: Formatter) -> list[str]:
+def _value_axis(
+    scale: LinearScale, ticks: list[float], x0: float, x1: float, formatter: Formatter
+) -> list[str]:
     """Horizontal grid lines with tick labels left of the plot."""
     parts = []
     for value in ticks:

@@ -174,7 +174,8 @@ def co_ratings(data: ReportData) -> Content:
     ]
     if stats:
         columns = [
-            TableColumn(name.replace("_", " ").lower(), cell_of(name), name != "ANALYSIS") for name in stats[0]
+            TableColumn(name.replace("_", " ").lower(), cell_of(name), name != "ANALYSIS")
+            for name in stats[0]
         ]
         tables.append(table(columns, stats, "Pair statistics and bounds"))
     return Content(answer, charts_, tables)

@@ -149,7 +149,9 @@ def weekday_hour(data: ReportData) -> Content:
                     TableColumn("Day", lambda r: names[int(r["DAY_OF_WEEK"])]),
                     TableColumn("Hour (UTC)", lambda r: hour_range(r["HOUR_OF_DAY"])),
                     TableColumn("Ratings", lambda r: fmt.integer(r["RATINGS_COUNT"]), True),
-                    TableColumn("Share", lambda r: fmt.percent(float(r["RATINGS_COUNT"] or 0) / total, 2), True),
+                    TableColumn(
+                        "Share", lambda r: fmt.percent(float(r["RATINGS_COUNT"] or 0) / total, 2), True
+                    ),
                     TableColumn("Avg rating", lambda r: fmt.rating(r["AVG_RATING"]), True),
                 ],
                 ranked[:5],
