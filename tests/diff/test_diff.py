@@ -341,7 +341,8 @@ def test_values_are_normalised_on_the_way_in() -> None:
             "c2": pa.array([1_000_000_001, 0], pa.timestamp("ns")),
         }
     )
-    with comparison_database() as db:
+    with comparison_database("256MiB") as db:
+        assert db.execute("SELECT current_setting('memory_limit')").fetchall() == [("256.0 MiB",)]
         db.register("fetched", fetched)
         rows = db.execute(
             f"SELECT {load_expression('c0', 'JSON')}, {load_expression('c1', 'TIMESTAMP')}, "

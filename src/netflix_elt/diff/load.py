@@ -3,7 +3,7 @@
 Each side is read with one Snowflake SELECT of the compared columns (``Engine.fetch_arrow``: the
 connector's Arrow batches on Snowflake, DuckDB's own on the embedded engine), batch by batch, and each
 column is cast to its comparison type on the way in. The comparison database is an in-process DuckDB
-that spills to a temporary directory when the tables outgrow memory; it is gone when the diff ends.
+that spills to a temporary directory past the profile's memory limit; it is gone when the diff ends.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from netflix_elt.sql import is_plain_identifier
 
 
 @contextlib.contextmanager
-def comparison_database() -> Iterator[Any]:
-    """A private DuckDB connection in UTC, spilling to a temporary directory removed afterwards."""
+def comparison_database(memory_limit: str) -> Iterator[Any]:
+    """A private DuckDB connection in UTC holding at most ``memory_limit`` (a DuckDB size, the
+    profile's ``[local] memory_limit``), spilling to a temporary directory removed afterwards."""
     import duckdb
 
     with tempfile.TemporaryDirectory(prefix="netflix-elt-diff-") as spill:
@@ -29,6 +30,7 @@ def comparison_database() -> Iterator[Any]:
         try:
             db.execute("SET TimeZone = 'UTC'")
             db.execute(f"SET temp_directory = '{spill}'")
+            db.execute(f"SET memory_limit = '{memory_limit}'")
             yield db
         finally:
             db.close()

@@ -56,7 +56,7 @@ def diff_projects(
     models: list[ModelDiff] = []
     with contextlib.ExitStack() as stack:
         engines = [stack.enter_context(open_engine(p.profile, p.state_dir)) for p in (left, right)]
-        db = stack.enter_context(comparison_database())
+        db = stack.enter_context(comparison_database(left.profile.local.memory_limit))
         for name in names:
             sides = [
                 Relation(engine, project.relation(name))
