@@ -17,7 +17,7 @@ from netflix_elt.movielens.pipeline.analyses import (
     temporal,
     users,
 )
-from netflix_elt.movielens.pipeline.analyses._common import Parameter, constant_rows, global_stats, union_all
+from netflix_elt.movielens.pipeline.analyses._common import Parameter, global_stats, rows_from
 from netflix_elt.snowpark import Column, F
 
 if TYPE_CHECKING:
@@ -46,36 +46,26 @@ def declared_parameters() -> list[Parameter]:
 def analysis_parameters(agg_user_ratings: DataFrame) -> DataFrame:
     """One row per (analysis, parameter): its value as text and what it means; ANALYSIS = 'DATA' rows
     hold the figures of the data set that relative rules refer to (global mean, first and last rating)."""
-    declared = constant_rows(
-        agg_user_ratings,
-        COLUMNS,
-        [(p.analysis, p.parameter, p.text, p.description) for p in declared_parameters()],
-    )
-    stats = global_stats(agg_user_ratings)
-
-    def figure(name: str, value: Column, description: str) -> DataFrame:
-        return stats.select(
-            F.lit(DATA).alias("ANALYSIS"),
-            F.lit(name).alias("PARAMETER"),
-            value.cast("varchar").alias("VALUE"),
-            F.lit(description).alias("DESCRIPTION"),
-        )
-
-    return union_all(
-        declared,
-        figure(
+    # One statement over one aggregate: the declared rows are literals, the figures expressions over
+    # the one row of global_stats (a union of a SELECT per figure would aggregate it once per figure).
+    declared = [(p.analysis, p.parameter, p.text, p.description) for p in declared_parameters()]
+    figures = [
+        (
+            DATA,
             "GLOBAL_AVG_RATING",
-            F.round(F.col("GLOBAL_AVG_RATING"), 6),
+            F.round(F.col("GLOBAL_AVG_RATING"), 6).cast("varchar"),
             "mean of every rating (the platform average), 6 decimals",
         ),
-        figure("TOTAL_RATINGS", F.col("TOTAL_RATINGS"), "ratings in FCT_RATINGS"),
-        figure("FIRST_RATED_AT", timestamp_text(F.col("FIRST_RATED_AT")), "earliest rating (UTC)"),
-        figure(
+        (DATA, "TOTAL_RATINGS", F.col("TOTAL_RATINGS").cast("varchar"), "ratings in FCT_RATINGS"),
+        (DATA, "FIRST_RATED_AT", timestamp_text(F.col("FIRST_RATED_AT")), "earliest rating (UTC)"),
+        (
+            DATA,
             "LAST_RATED_AT",
             timestamp_text(F.col("LAST_RATED_AT")),
             "latest rating (UTC); the recency windows end here",
         ),
-    )
+    ]
+    return rows_from(global_stats(agg_user_ratings), COLUMNS, [*declared, *figures])
 
 
 def timestamp_text(timestamp: Column) -> Column:
