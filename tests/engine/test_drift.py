@@ -27,6 +27,7 @@ from sqlglot import exp
 
 from netflix_elt.engine import Engine, fakesnow_compat
 from netflix_elt.engine.drift import REGISTRY, UnsupportedSqlError
+from netflix_elt.engine.translation import cast_timestamp_literals
 from netflix_elt.errors import SqlError
 from wire.tiers import WireServer
 
@@ -188,6 +189,18 @@ PIPELINE_CASES: list[tuple[str, list[tuple[Any, ...]]]] = [
     ("SELECT SUM(f.value::INT) FROM TABLE(FLATTEN(ARRAY_GENERATE_RANGE(0, 4))) f", [(6,)]),
     # Snowpark's schema queries (reduce_describe_query_enabled) type FLATTEN's VALUE as PARSE_JSON(...)::VARIANT
     ("SELECT PARSE_JSON('7')::VARIANT::INT", [(7,)]),
+    # the framework's metadata rows cast ISO text; a string holding an integer is seconds since the epoch
+    (
+        "SELECT CAST('2026-12-05 17:37:50.914118' AS TIMESTAMP_NTZ), '2026-12-05'::TIMESTAMP_NTZ, "
+        "CAST('1700000000' AS TIMESTAMP_NTZ)",
+        [
+            (
+                datetime(2026, 12, 5, 17, 37, 50, 914118),
+                datetime(2026, 12, 5),
+                datetime(2023, 11, 14, 22, 13, 20),
+            )
+        ],
+    ),
 ]
 
 # Statements the engine itself issues and whose failure it ignores (see engine-notes: session.close()).
@@ -403,6 +416,20 @@ def test_sqlglot_outside_fakesnows_translation_keeps_its_behaviour(engine: Engin
     transpile()
     assert results == ["SELECT CAST(x AS TEXT) FROM t"] * 2  # lossy, as sqlglot is: it only warns
     assert sqlglot.parse_one("SELECT HASH(1)", read="snowflake").sql("snowflake") == "SELECT HASH(1)"
+
+
+def test_timestamp_literals_in_iso_form_are_plain_casts() -> None:
+    """fakesnow's _fs_to_timestamp macro costs DuckDB a bind per call; for ISO text it is a plain cast."""
+    tree = sqlglot.parse_one(
+        "SELECT _FS_TO_TIMESTAMP('2026-12-05 17:37:50.914118', 0), _FS_TO_TIMESTAMP('2026-12-05', 0), "
+        "_FS_TO_TIMESTAMP('1700000000', 0), _FS_TO_TIMESTAMP(c, 0), _FS_TO_TIMESTAMP('2026-12-05', 3)",
+        read="duckdb",
+    )
+    cast_timestamp_literals(tree)
+    assert tree.sql("duckdb") == (
+        "SELECT CAST('2026-12-05 17:37:50.914118' AS TIMESTAMP), CAST('2026-12-05' AS TIMESTAMP), "
+        "_FS_TO_TIMESTAMP('1700000000', 0), _FS_TO_TIMESTAMP(c, 0), _FS_TO_TIMESTAMP('2026-12-05', 3)"
+    )
 
 
 def test_refuse_lossy_translation_is_idempotent(engine: Engine) -> None:
