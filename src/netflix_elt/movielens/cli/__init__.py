@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 
-from netflix_elt.cli import create_app
+from netflix_elt.cli import create_app, exiting
 from netflix_elt.movielens import PIPELINE
 
 COMMAND_MODULES = ("demo", "generate", "load", "report")
@@ -20,4 +20,4 @@ for _name in COMMAND_MODULES:
 
 
 def main() -> None:
-    app()
+    exiting.run(app)
