@@ -242,3 +242,61 @@ def test_a_seed_elsewhere_is_the_same_seed_and_its_content_counts(tmp_path: Path
 
     assert declared("checkout", "N\n1\n") == declared("deployed", "N\n1\n")
     assert declared("edited", "N\n2\n") != declared("again", "N\n1\n")
+
+
+def test_parsed_sources_are_kept_for_the_next_process_and_parsed_again_when_their_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``fingerprint.cached_in`` (what Project.execute uses): the same fingerprints, without parsing
+    an unchanged file again, and with an edited file parsed again."""
+    import os
+
+    from netflix_elt import fingerprint as fp
+
+    def forget() -> None:  # what a new process starts without
+        fp._SOURCES.clear()
+        fp._MODULES.clear()
+
+    package = f"fp_{uuid.uuid4().hex[:10]}"
+    folder = tmp_path / package
+    folder.mkdir()
+    (folder / "__init__.py").write_text("", encoding="utf-8")
+    helpers_file = folder / "helpers.py"
+    helpers_file.write_text(textwrap.dedent(HELPERS), encoding="utf-8")
+    (folder / "models.py").write_text(MODELS.format(package=package), encoding="utf-8")
+    cache = tmp_path / "state" / "source_cache.json"
+    sys.path.insert(0, str(tmp_path))
+    try:
+        models = importlib.import_module(f"{package}.models")
+        names = ("numbers", "nested", "cyclic")
+        fresh = {name: spec_of(getattr(models, name)).fingerprint() for name in names}
+
+        def fingerprints() -> dict[str, str]:
+            forget()
+            with fp.cached_in(cache):
+                return {name: spec_of(getattr(models, name)).fingerprint() for name in names}
+
+        assert fingerprints() == fresh and cache.is_file()
+        with monkeypatch.context() as patched:
+            patched.setattr(fp, "_parse_fresh", lambda obj: pytest.fail(f"{obj} parsed again"))
+            assert fingerprints() == fresh
+
+        helpers_file.write_text(
+            textwrap.dedent(HELPERS).replace('df["N"] > factor', 'df["N"] >= factor'), encoding="utf-8"
+        )
+        stamp = helpers_file.stat()
+        os.utime(helpers_file, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1_000_000_000))
+        importlib.reload(sys.modules[f"{package}.helpers"])
+        models = importlib.reload(models)
+        edited = fingerprints()
+        forget()
+        assert edited["numbers"] != fresh["numbers"] and edited["nested"] == fresh["nested"]
+        assert edited == {name: spec_of(getattr(models, name)).fingerprint() for name in names}
+
+        cache.write_text("{not json", encoding="utf-8")  # a broken cache is parsed around and replaced
+        assert fingerprints() == edited
+        assert cache.read_text(encoding="utf-8").startswith('{"entries"')
+    finally:
+        sys.path.remove(str(tmp_path))
+        for module in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+            del sys.modules[module]

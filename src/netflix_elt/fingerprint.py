@@ -35,10 +35,13 @@ import textwrap
 import threading
 import types
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
+
+from netflix_elt.source_cache import SourceCache
 
 FRAMEWORK = "netflix_elt"
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -100,7 +103,51 @@ def _parse(source: str) -> ast.Module:
         return ast.parse(source)
 
 
+@contextlib.contextmanager
+def cached_in(path: Path) -> Iterator[None]:
+    """Within the block, keep parsed sources in (and read them from) the file ``path`` (see
+    :mod:`netflix_elt.source_cache`), saved when the block ends; fingerprints are the same either way."""
+    global _CACHE
+    previous, _CACHE = _CACHE, SourceCache(path)
+    try:
+        yield
+    finally:
+        cache, _CACHE = _CACHE, previous
+        cache.save()
+
+
+_CACHE: SourceCache | None = None
+
+
+def _cached(file: str | None, key: str, parse: Callable[[], Any]) -> Any:
+    """``parse()``, or what it gave for the same definition of an unchanged file in an earlier process."""
+    cache = _CACHE
+    if cache is None or not file:
+        return parse()
+    stored = cache.get(file, key)
+    if stored is None:
+        stored = parse()
+        if stored is not None:
+            cache.put(file, key, stored)
+    return stored
+
+
 def _parse_source(obj: Any) -> Parsed | None:
+    code = getattr(obj, "__code__", None)
+    if code is not None:
+        file, key = code.co_filename, f"{code.co_firstlineno}:{obj.__qualname__}"
+    else:
+        module = sys.modules.get(getattr(obj, "__module__", None) or "")
+        file, key = getattr(module, "__file__", None), f"class:{obj.__qualname__}"
+    stored = _cached(file, key, lambda: _parse_fresh(obj))
+    if stored is None:
+        return None
+    return Parsed(
+        stored["dump"], tuple(stored["names"]), {k: frozenset(v) for k, v in stored["attributes"].items()}
+    )
+
+
+def _parse_fresh(obj: Any) -> dict[str, Any] | None:
     try:
         source = textwrap.dedent(inspect.getsource(obj))
         tree = _parse(source)
@@ -111,7 +158,11 @@ def _parse_source(obj: Any) -> Parsed | None:
         node = tree  # getsource gives the whole statement a lambda stands in
     _strip_docstrings(node)
     names, attributes = _names_read(node)
-    return Parsed(ast.dump(node, annotate_fields=True, include_attributes=False), names, attributes)
+    return {
+        "dump": ast.dump(node, annotate_fields=True, include_attributes=False),
+        "names": list(names),
+        "attributes": {k: sorted(v) for k, v in attributes.items()},
+    }
 
 
 def _strip_docstrings(tree: ast.AST) -> None:
@@ -296,14 +347,19 @@ class _Hasher:
         known = _MODULES.get(module.__name__)
         if known is not None and known[0] == stamp and stat is not None:
             return known[1]
-        try:
-            tree = _parse(inspect.getsource(module))
-        except (OSError, TypeError, SyntaxError):
-            return None
-        _strip_docstrings(tree)
-        dump = ast.dump(tree, annotate_fields=True, include_attributes=False)
-        _MODULES[module.__name__] = (stamp, dump)
+        dump: str | None = _cached(path, "module", lambda: _module_dump(module))
+        if dump is not None:
+            _MODULES[module.__name__] = (stamp, dump)
         return dump
+
+
+def _module_dump(module: types.ModuleType) -> str | None:
+    try:
+        tree = _parse(inspect.getsource(module))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    _strip_docstrings(tree)
+    return ast.dump(tree, annotate_fields=True, include_attributes=False)
 
 
 def _globals_of(obj: Any) -> dict[str, Any]:

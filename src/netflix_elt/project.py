@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from netflix_elt import fingerprint
 from netflix_elt.artifacts import RunHistory, StateStore, create_run_history, write_run_artifacts
 from netflix_elt.config import Profile, load_profile, resolve_state_dir
 from netflix_elt.engine import Engine, open_engine
@@ -30,6 +31,8 @@ from netflix_elt.selection import named
 from netflix_elt.selection import select as choose
 from netflix_elt.sql import fqn
 from netflix_elt.tracking import RunTracker
+
+SOURCE_CACHE = "source_cache.json"  # parsed model sources, for the next command (netflix_elt.source_cache)
 
 if TYPE_CHECKING:
     from snowflake.snowpark import DataFrame
@@ -182,9 +185,11 @@ class Project:
         """
         plan = self.plan(command, select, exclude)
         # Parse every model's code here, before any build thread runs: CPython 3.11 can fail a parse
-        # that overlaps another thread's (see netflix_elt.fingerprint); later calls hit its caches.
-        for spec in self.registry:
-            spec.fingerprint()
+        # that overlaps another thread's (see netflix_elt.fingerprint); later calls hit its caches, and
+        # the next command reads what this one parsed from the state directory.
+        with fingerprint.cached_in(self.state_dir / SOURCE_CACHE):
+            for spec in self.registry:
+                spec.fingerprint()
         executor = self.executor(
             command, full_refresh=full_refresh, vars=vars, run_started_at=run_started_at, select=select
         )
