@@ -249,6 +249,7 @@ def test_parsed_sources_are_kept_for_the_next_process_and_parsed_again_when_thei
 ) -> None:
     """``fingerprint.cached_in`` (what Project.execute uses): the same fingerprints, without parsing
     an unchanged file again, and with an edited file parsed again."""
+    import json
     import os
 
     from netflix_elt import fingerprint as fp
@@ -289,6 +290,10 @@ def test_parsed_sources_are_kept_for_the_next_process_and_parsed_again_when_thei
         importlib.reload(sys.modules[f"{package}.helpers"])
         models = importlib.reload(models)
         edited = fingerprints()
+        stored = json.loads(cache.read_text(encoding="utf-8"))["entries"].values()
+        assert {tuple(e["stamp"]) for e in stored if e["file"] == str(helpers_file)} == {
+            (helpers_file.stat().st_mtime_ns, helpers_file.stat().st_size)
+        }  # the entries of the file before its edit are gone
         forget()
         assert edited["numbers"] != fresh["numbers"] and edited["nested"] == fresh["nested"]
         assert edited == {name: spec_of(getattr(models, name)).fingerprint() for name in names}

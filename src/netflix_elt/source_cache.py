@@ -19,7 +19,7 @@ from typing import Any
 
 from netflix_elt.files import write_text_atomic
 
-VERSION = 1
+VERSION = 2
 
 
 class SourceCache:
@@ -50,15 +50,21 @@ class SourceCache:
         if stamp is None:  # no file (typed at a prompt): nothing to compare a later run with
             return
         with self._lock:
-            self._entries[f"{file}|{key}"] = {"stamp": stamp, "value": value}
+            self._entries[f"{file}|{key}"] = {"file": file, "stamp": stamp, "value": value}
             self._dirty = True
 
     def save(self) -> None:
-        """Write the cache if anything was added (atomically; a failure leaves no cache, not a bad one)."""
+        """Write the cache if anything was added (atomically; a failure leaves no cache, not a bad one),
+        without the entries of files that changed or went away since they were stored."""
         with self._lock:
             if not self._dirty:
                 return
-            text = json.dumps({"version": VERSION, "entries": self._entries}, sort_keys=True)
+            current = {
+                key: entry
+                for key, entry in self._entries.items()
+                if isinstance(entry, dict) and self._stamp(str(entry.get("file"))) == entry.get("stamp")
+            }
+            text = json.dumps({"version": VERSION, "entries": current}, sort_keys=True)
             self._dirty = False
         with contextlib.suppress(OSError):
             write_text_atomic(self.path, text)
