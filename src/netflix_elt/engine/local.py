@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 # DuckDB's CSV reader needs a NULL marker; this one never occurs, so no field becomes NULL (NULL_IF = ()).
 _NO_NULL_MARKER = "__netflix_elt_no_null_marker__"
 _MAX_LINE_BYTES = 64 << 20
+# DuckDB's reader otherwise buffers 16 x max_line_size at once (capped at the file's size): a 700 MB
+# ratings.csv was one 673 MiB allocation, which fails below that memory_limit; it must hold a line.
+_BUFFER_BYTES = 2 * _MAX_LINE_BYTES
 _ARROW_BATCH_ROWS = 100_000
 
 
@@ -181,5 +184,5 @@ def _read_csv_sql(path_sql: str, columns: Sequence[str], *, parallel: bool) -> s
         f"read_csv({path_sql}, columns = {{{fields}}}, header = false, auto_detect = false, delim = ',', "
         f"quote = '\"', escape = '\"', strict_mode = false, null_padding = true, "
         f"parallel = {'true' if parallel else 'false'}, nullstr = '{_NO_NULL_MARKER}', "
-        f"max_line_size = {_MAX_LINE_BYTES}, encoding = 'utf-8') WITH ORDINALITY"
+        f"max_line_size = {_MAX_LINE_BYTES}, buffer_size = {_BUFFER_BYTES}, encoding = 'utf-8') WITH ORDINALITY"
     )
