@@ -203,6 +203,17 @@ def test_sql_runs_a_query(cli, shop_loaded: Path) -> None:
     assert as_csv.stdout.splitlines() == ["CUSTOMER_ID", "1", "2"]
 
 
+def test_sql_runs_statements_that_are_not_queries(cli, shop_loaded: Path) -> None:
+    """DESCRIBE cannot be wrapped in a LIMIT (on Snowflake either): its rows are fetched, then cut."""
+    described = cli("sql", "DESCRIBE TABLE RAW.RAW_ORDERS", "--format", "json")
+    assert described.exit_code == 0, described.output
+    rows = json.loads(described.stdout)
+    assert "AMOUNT" in {row["name"] for row in rows}
+    cut = cli("sql", "DESCRIBE TABLE RAW.RAW_ORDERS", "--format", "json", "--limit", "1")
+    assert cut.exit_code == 0, cut.output
+    assert json.loads(cut.stdout) == rows[:1] and "showing the first 1 rows" in cut.stderr
+
+
 def test_sql_and_show_say_when_the_limit_cuts_the_result(cli, shop_loaded: Path) -> None:
     """The default limit (100) or a given one never cuts silently: stderr says how many rows were shown
     and how to get them all; --limit 0 returns every row; a result of exactly the limit is not cut."""

@@ -107,7 +107,7 @@ def sql(
     with open_project(opts) as project:
         project.engine  # noqa: B018  (opening it reports a locked warehouse or a failed connection as such)
         try:
-            frame, cut = first_rows(project.sql(query), limit)
+            frame, cut = first_rows(project.sql(query), limit, limitable=is_query(query))
         except SqlError as exc:  # e.g. a construct the embedded engine refuses to translate
             raise exc.locate("query") from None
         except NetflixEltError:
@@ -119,15 +119,29 @@ def sql(
         say_cut(len(frame))
 
 
-def first_rows(df: DataFrame, limit: int) -> tuple[pd.DataFrame, bool]:
+def first_rows(df: DataFrame, limit: int, limitable: bool = True) -> tuple[pd.DataFrame, bool]:
     """The first ``limit`` rows of ``df`` (every row when ``limit`` is 0) and whether rows were left out.
 
-    One row more than asked for is fetched, so a cut is known without counting the whole result.
+    One row more than asked for is fetched, so a cut is known without counting the whole result. A
+    statement that is not a query (``DESCRIBE``, ``SHOW``: ``limitable=False``) cannot be wrapped in a
+    LIMIT, in Snowflake as here: its whole result is fetched and cut afterwards.
     """
     if limit == 0:
         return df.to_pandas(), False
-    frame = df.limit(limit + 1).to_pandas()
+    frame = (df.limit(limit + 1) if limitable else df).to_pandas()
     return frame.head(limit), len(frame) > limit
+
+
+def is_query(sql: str) -> bool:
+    """Whether ``sql`` is a query (SELECT, WITH, a set operation); unparsable text counts as one, so
+    that the warehouse reports what is wrong with it."""
+    import sqlglot
+    from sqlglot import exp
+
+    try:
+        return isinstance(sqlglot.parse_one(sql, read="snowflake"), exp.Query)
+    except sqlglot.errors.ParseError:
+        return True
 
 
 def say_cut(shown: int) -> None:
