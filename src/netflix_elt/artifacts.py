@@ -153,8 +153,8 @@ class RunHistory:
     A node that wrote nothing (up to date, not due, skipped, or a source: sources are only read) waits
     for the next row written, so a build where most of the graph is up to date does not pay one
     statement per node; a built, failed or cancelled model's row is written as it finishes, with the
-    rows waiting before it. ``flush`` writes
-    what waits: before a node that reads RUN_HISTORY (``runs_last``) builds, and when the run ends.
+    rows waiting before it. ``flush`` writes what waits: before a node that reads RUN_HISTORY
+    (``runs_last``) builds, and when the run ends.
     Thread-safe.
     """
 

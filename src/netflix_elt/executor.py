@@ -104,9 +104,8 @@ class NodeExecutor:
                     exc.locate(f"model {spec.name}")
                 result.status, result.message, result.error = "error", exc.render(), exc
             except Exception as exc:  # a warehouse error inside the model's SQL
-                result.status, result.message = "error", f"model {spec.name}: {first_line(exc)}"
-                hint = self.engine.error_hint(exc)
-                result.message += f" ({hint})" if hint else ""
+                result.status = "error"
+                result.message = self.engine.with_hint(f"model {spec.name}: {first_line(exc)}", exc)
                 result.error = exc
         result.sql = statements
         result.ended_at = datetime.now(UTC)
@@ -133,14 +132,12 @@ class NodeExecutor:
             raise
         self._apply(result, outcome)
         if job.notes and spec.kind_name != "source":
-            note = "; ".join(job.notes)
-            result.message = f"{note}; {result.message}" if result.message else note
+            result.message = _joined(*job.notes, result.message)
         state = tracker.built_state(spec, decision, outcome, job.change_log) if tracker and decision else None
         if checks and not job.audited and result.passed:
             if _checks_stand(before, state, decision):
                 assert before is not None
-                note = f"its checks ({before.checks_status}) stand"
-                result.message = f"{result.message}; {note}" if result.message else note
+                result.message = _joined(result.message, f"its checks ({before.checks_status}) stand")
             else:
                 delta = None
                 if tracker and decision is not None and state is not None:
@@ -161,7 +158,7 @@ class NodeExecutor:
         assert self.tracker is not None
         if self.check_runner is not None:
             self._run_checks(result, spec, self.target_of(spec.name))
-        result.message = f"{decision.reason}; {result.message}" if result.message else decision.reason
+        result.message = _joined(decision.reason, result.message)
         stored = self.tracker.versions.get(spec.name)
         if stored is not None:
             state = self.tracker.checked_state(stored, decision, result.status, _clean(result.checks))
@@ -339,7 +336,7 @@ class NodeExecutor:
         result.rows, result.inserted = outcome.rows, outcome.inserted
         result.updated, result.deleted = outcome.updated, outcome.deleted
         if outcome.message:
-            result.message = f"{result.message}; {outcome.message}" if result.message else outcome.message
+            result.message = _joined(result.message, outcome.message)
         if outcome.status != "success":
             result.status = outcome.status
 
@@ -356,6 +353,11 @@ class NodeExecutor:
         elif failed:
             result.status = "warn"
             result.message = f"{len(failed)} check(s) warned"
+
+
+def _joined(*notes: str) -> str:
+    """A node's message made of ``notes``, the empty ones left out."""
+    return "; ".join(note for note in notes if note)
 
 
 def _checks_stand(before: NodeState | None, after: NodeState | None, decision: Decision | None) -> bool:

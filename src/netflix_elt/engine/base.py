@@ -157,6 +157,11 @@ class Engine(ABC):
         """What a user can do about a warehouse error this engine knows, or None."""
         return None
 
+    def with_hint(self, message: str, exc: BaseException) -> str:
+        """``message`` about ``exc``, followed by :meth:`error_hint` in parentheses when there is one."""
+        hint = self.error_hint(exc)
+        return f"{message} ({hint})" if hint else message
+
     def scalar(self, sql: str) -> Any:
         rows = self.execute(sql)
         return rows[0][0] if rows else None

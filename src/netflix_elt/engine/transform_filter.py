@@ -156,17 +156,19 @@ def verifying() -> Iterator[list[str]]:
         _state.differences = previous
 
 
-def translate(transform: Callable[[], Expr], again: Callable[[], Expr] | None = None) -> Expr:
+def translate(transform: Callable[[], Expr], again: Callable[[], Expr]) -> Expr:
     """Run fakesnow's ``transform`` with the filter on; in :func:`verifying` blocks, also ``again``
     (the same translation of a copy of the tree) without it, and record any difference."""
     differences = getattr(_state, "differences", None)
-    unfiltered = again() if differences is not None and again is not None else None
+    if differences is None:
+        with active():
+            return transform()
+    unfiltered = again()
     with active():
         translated = transform()
-    if unfiltered is not None and differences is not None:
-        filtered_sql, unfiltered_sql = (_text(translated), _text(unfiltered))
-        if filtered_sql != unfiltered_sql:
-            differences.append(f"filtered: {filtered_sql}\nunfiltered: {unfiltered_sql}")
+    filtered_sql, unfiltered_sql = _text(translated), _text(unfiltered)
+    if filtered_sql != unfiltered_sql:
+        differences.append(f"filtered: {filtered_sql}\nunfiltered: {unfiltered_sql}")
     return translated
 
 

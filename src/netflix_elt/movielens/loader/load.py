@@ -179,9 +179,7 @@ class _FileLoader:
             self._log(metadata.SKIPPED, 0, 0, same.message, content_hash=same.content_hash)
             return self._result("skipped", 0, 0, skipped=True, message=same.message)
         except Exception as exc:  # reported per file: the other files of the batch still load
-            message = _describe(exc)
-            hint = self.engine.error_hint(exc)
-            message += f" ({hint})" if hint else ""
+            message = self.engine.with_hint(_describe(exc), exc)
             with contextlib.suppress(Exception):
                 self._log(metadata.FAILED, 0, 0, message)
             return self._result("failed", 0, 0, error=message)
