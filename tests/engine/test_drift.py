@@ -25,9 +25,8 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from netflix_elt.engine import Engine, fakesnow_compat
+from netflix_elt.engine import Engine, drift_rules, fakesnow_compat
 from netflix_elt.engine.drift import REGISTRY, UnsupportedSqlError
-from netflix_elt.engine.translation import cast_timestamp_literals
 from netflix_elt.errors import SqlError
 from wire.tiers import WireServer
 
@@ -425,7 +424,7 @@ def test_timestamp_literals_in_iso_form_are_plain_casts() -> None:
         "_FS_TO_TIMESTAMP('1700000000', 0), _FS_TO_TIMESTAMP(c, 0), _FS_TO_TIMESTAMP('2026-12-05', 3)",
         read="duckdb",
     )
-    cast_timestamp_literals(tree)
+    drift_rules.after_fakesnow(tree)
     assert tree.sql("duckdb") == (
         "SELECT CAST('2026-12-05 17:37:50.914118' AS TIMESTAMP), CAST('2026-12-05' AS TIMESTAMP), "
         "_FS_TO_TIMESTAMP('1700000000', 0), _FS_TO_TIMESTAMP(c, 0), _FS_TO_TIMESTAMP('2026-12-05', 3)"

@@ -6,7 +6,8 @@ with SQL DuckDB evaluates as Snowflake does. Where the answer depends on a type 
 translator sees column names, not types), the rewrite asks ``TYPEOF`` as the statement runs, through the
 DuckDB macros of :func:`macro_sql`, and fails with a runtime refusal (a message DuckDB cannot convert to a
 number, read back by :func:`netflix_elt.engine.drift.runtime_error`) when it would differ.
-:func:`keep_exact_aggregates` undoes fakesnow's conversion of SUM and AVG arguments to DOUBLE.
+:func:`after_fakesnow` undoes fakesnow's conversion of SUM and AVG arguments to DOUBLE, and its macro
+around timestamp literals.
 """
 
 from __future__ import annotations
@@ -410,12 +411,37 @@ def mark_aggregate_arguments(statement: exp.Expr) -> None:
             aggregate.this.meta[_EXACT] = True
 
 
-def keep_exact_aggregates(transformed: exp.Expr) -> None:
-    """Undo fakesnow's TRY_CAST(argument AS DOUBLE) around the marked arguments (in place).
+def after_fakesnow(transformed: exp.Expr) -> None:
+    """Undo two of fakesnow's rewrites, in one walk of its translation (in place):
 
-    Snowflake sums and averages a NUMBER exactly and rejects text that is not a number; the DOUBLE
-    conversion rounds (0.1 + 0.2) and turns such text into NULL.
+    - its TRY_CAST(argument AS DOUBLE) around the marked aggregate arguments: Snowflake sums and
+      averages a NUMBER exactly and rejects text that is not a number; the DOUBLE conversion rounds
+      (0.1 + 0.2) and turns such text into NULL;
+    - its macro ``_fs_to_timestamp(value, 0)`` (every cast to TIMESTAMP_NTZ) around ISO text, which
+      DuckDB expands at each call while binding (the 116 timestamps of a 58-row RUN_HISTORY insert took
+      80 ms to bind, the insert itself 7 ms): for a string that is not an integer the macro is
+      ``CAST(value AS TIMESTAMP)``, which is written instead, so the answer is the same.
     """
-    for cast in list(transformed.find_all(exp.TryCast)):
-        if cast.this is not None and cast.this.meta_get(_EXACT) and cast.to.is_type(exp.DType.DOUBLE):
-            cast.replace(cast.this)
+    for node in list(transformed.find_all(exp.TryCast, exp.Anonymous)):
+        if isinstance(node, exp.TryCast):
+            if node.this is not None and node.this.meta_get(_EXACT) and node.to.is_type(exp.DType.DOUBLE):
+                node.replace(node.this)
+        elif _iso_timestamp_macro(node):
+            node.replace(exp.Cast(this=node.expressions[0].copy(), to=exp.DataType.build("TIMESTAMP")))
+
+
+_ISO_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d( \d\d:\d\d:\d\d(\.\d{1,9})?)?")
+
+
+def _iso_timestamp_macro(call: exp.Expr) -> bool:
+    """``_fs_to_timestamp('<ISO date or timestamp>', 0)``."""
+    if call.name.lower() != "_fs_to_timestamp" or len(call.expressions) != 2:
+        return False
+    value, scale = call.expressions
+    return (
+        isinstance(value, exp.Literal)
+        and value.is_string
+        and bool(_ISO_TIMESTAMP.fullmatch(value.this))
+        and isinstance(scale, exp.Literal)
+        and scale.this == "0"
+    )

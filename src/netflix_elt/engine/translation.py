@@ -7,7 +7,7 @@ fakesnow's translation so that, on the thread running it and only there:
 
 - the known lossy constructs of :mod:`netflix_elt.engine.drift` are rewritten or refused before
   fakesnow's own transforms (``FakeSnowflakeCursor._transform``), and fakesnow's conversion of
-  aggregate arguments to DOUBLE is undone after them;
+  aggregate arguments to DOUBLE (and its timestamp macro around ISO text) is undone after them;
 - sqlglot's DuckDB generator raises instead of warning (``unsupported_level=RAISE``), and any other
   sqlglot warning is collected and refused before the statement runs;
 - every refusal becomes :class:`~netflix_elt.engine.drift.UnsupportedSqlError` naming the construct;
@@ -134,37 +134,11 @@ def _reviewed_transform(transform: Callable[..., Any]) -> Callable[..., Any]:
             lambda: transform(cursor, reviewed, params),
             again=lambda: transform(cursor, reviewed.copy(), _copied(params)),
         )
-        drift_rules.keep_exact_aggregates(transformed)
-        cast_timestamp_literals(transformed)
+        drift_rules.after_fakesnow(transformed)
         _refuse_warnings(transformed)
         return transformed
 
     return reviewed
-
-
-_ISO_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d( \d\d:\d\d:\d\d(\.\d{1,9})?)?")
-
-
-def cast_timestamp_literals(transformed: exp.Expr) -> None:
-    """Write ``_fs_to_timestamp('<ISO text>', 0)`` as the cast it evaluates to (in place).
-
-    fakesnow turns every cast to TIMESTAMP_NTZ into its macro ``_fs_to_timestamp(value, 0)``, which
-    DuckDB expands at each call while binding: the 116 timestamps of a 58-row RUN_HISTORY insert took
-    80 ms to bind, the insert itself 7 ms. For a string literal that is not an integer (an ISO date or
-    timestamp) the macro is ``CAST(value AS TIMESTAMP)``, so the answer is the same.
-    """
-    for call in list(transformed.find_all(exp.Anonymous)):
-        if call.name.lower() != "_fs_to_timestamp" or len(call.expressions) != 2:
-            continue
-        value, scale = call.expressions
-        if (
-            isinstance(value, exp.Literal)
-            and value.is_string
-            and _ISO_TIMESTAMP.fullmatch(value.this)
-            and isinstance(scale, exp.Literal)
-            and scale.this == "0"
-        ):
-            call.replace(exp.Cast(this=value.copy(), to=exp.DataType.build("TIMESTAMP")))
 
 
 def _copied(params: Any) -> Any:
