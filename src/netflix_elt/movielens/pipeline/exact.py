@@ -59,18 +59,19 @@ def exact_stddev(
     over: WindowSpec | None = None,
 ) -> Column:
     """STDDEV_SAMP (or STDDEV_POP) of ``value`` as a DOUBLE, from exact sums:
-    sqrt((n * sum(x^2) - sum(x)^2) / (n * (n - 1))); NULL where the standard deviation is undefined."""
+    sqrt((n * sum(x^2) - sum(x)^2) / (n * (n - 1))); NULL where the standard deviation is undefined.
+
+    Each aggregate appears once in the SQL (the expression is inlined wherever it is used, so a
+    repeated one multiplies the text the warehouse compiles)."""
     x = exact(value, decimals)
     n = _aggregate(F.count(x), over)
     total = _aggregate(F.sum(x), over)
     squares = _aggregate(F.sum(exact_product(x, x, decimals)), over)
-    spread = n * squares - total * total  # exact, and >= 0
+    spread = n * squares - total * total  # exact, and >= 0: so is the variance, and its SQRT is defined
     pairs = n * n if population else n * (n - F.lit(1))
-    variance = _divide(spread, pairs)
-    return F.iff(variance.is_null(), F.lit(None).cast("double"), F.sqrt(F.greatest(variance, F.lit(0.0))))
+    return F.sqrt(_divide(spread, pairs))
 
 
 def _divide(numerator: Column, denominator: Column) -> Column:
-    return F.iff(
-        denominator == 0, F.lit(None).cast("double"), numerator.cast("double") / denominator.cast("double")
-    )
+    """``numerator / denominator`` as a DOUBLE, NULL when the denominator is 0 or NULL."""
+    return numerator.cast("double") / F.nullif(denominator, F.lit(0)).cast("double")

@@ -57,10 +57,9 @@ class Parameter:
 
 
 def ratio(numerator: Column, denominator: Column) -> Column:
-    """``numerator / denominator`` as a float, NULL when the denominator is 0 or NULL."""
-    return F.iff(
-        denominator == 0, F.lit(None).cast("double"), numerator.cast("double") / denominator.cast("double")
-    )
+    """``numerator / denominator`` as a float, NULL when the denominator is 0 or NULL (each written
+    once in the SQL)."""
+    return numerator.cast("double") / F.nullif(denominator, F.lit(0)).cast("double")
 
 
 def one_row(df: DataFrame) -> DataFrame:
@@ -86,11 +85,12 @@ def constant_rows(base: DataFrame, columns: dict[str, str], rows: Sequence[Seque
 def rows_from(frame: DataFrame, columns: dict[str, str], rows: Sequence[Sequence[object]]) -> DataFrame:
     """``len(rows)`` output rows per row of ``frame``: row i has the values ``rows[i]`` (literals or
     expressions over ``frame``'s columns), cast to the types of ``columns``. An unpivot written as
-    FLATTEN(ARRAY_GENERATE_RANGE) plus one CASE per column, so its SQL stays small."""
-    index = F.col("VALUE").cast("int")
+    FLATTEN(ARRAY_GENERATE_RANGE) plus one CASE per column, so its SQL stays small (the row number is
+    cast from FLATTEN's VARIANT once, not in every branch: a 52-row table was 37 KB of SQL)."""
+    index = F.col("_ROW_INDEX")
     spread = frame.join_table_function(
         "flatten", F.call_function("ARRAY_GENERATE_RANGE", F.lit(0), F.lit(len(rows)))
-    )
+    ).with_column("_ROW_INDEX", F.col("VALUE").cast("int"))
     selected = []
     for position, (name, kind) in enumerate(columns.items()):
         value = F.when(index == 0, _expression(rows[0][position]))
