@@ -11,9 +11,12 @@ import snowflake.snowpark.functions as F
 
 from netflix_elt import Table, model, source
 from netflix_elt.artifacts import RUN_HISTORY_COLUMNS, StateStore
+from netflix_elt.dag import DAG
 from netflix_elt.declare import spec_of
 from netflix_elt.engine.worktables import find_work_tables
+from netflix_elt.plan import Plan
 from netflix_elt.registry import Registry
+from netflix_elt.results import NodeResult
 from netflix_elt.runner import run_plan
 from projects import failing, parallel, shop, undeclared_read
 from projects.helpers import registry_of
@@ -250,6 +253,52 @@ def test_execute_uses_the_given_scheduler(make_project) -> None:
     run = project.execute("build", select=["+doubled_sum"], threads=3, scheduler=sequential)
     assert seen == [("build", 3)]
     assert statuses(run) == {"NUMBERS": "success", "DOUBLED": "success", "DOUBLED_SUM": "success"}
+
+
+def test_the_ready_node_with_the_longest_chain_behind_it_starts_first() -> None:
+    # A and B come first in plan order, but X starts a chain of three nodes: it must start first.
+    dag = DAG({"A": [], "B": [], "X": [], "Y": ["X"], "Z": ["Y"]})
+    plan = Plan(command="build", dag=dag, order=dag.sorted())
+    assert plan.order == ["A", "B", "X", "Y", "Z"]
+    weighted = plan.with_durations({"A": 2.0, "B": 1.0, "X": 1.0, "Y": 1.0, "Z": 1.0})
+    assert weighted.priority == {"A": 2.0, "B": 1.0, "X": 3.0, "Y": 2.0, "Z": 1.0}
+
+    def started(plan: Plan, threads: int) -> list[str]:
+        order: list[str] = []
+        run_plan(
+            plan,
+            Registry([]),
+            lambda name: NodeResult(name=name, kind="table", status="success"),
+            threads,
+            lambda event, name, result: order.append(name) if event == "start" else None,
+        )
+        return order
+
+    assert started(plan, 1) == ["A", "B", "X", "Y", "Z"]  # no durations: plan order
+    assert started(weighted, 1) == ["X", "A", "Y", "B", "Z"]  # A (2 s) before Y (2 s): plan order
+    assert started(weighted, 2)[:2] == ["X", "A"]
+
+
+def test_a_build_weighs_its_nodes_by_their_seconds_in_the_last_build(make_project) -> None:
+    project = make_project(failing)
+    plans: list[Plan] = []
+
+    def recording(plan, registry, execute, threads, on_event):
+        plans.append(plan)
+        return run_plan(plan, registry, execute, threads, on_event)
+
+    first = project.execute("build", select=["+doubled_sum"], threads=2, scheduler=recording)
+    # Nothing ran before: every node counts 1, so a node's priority is the length of its chain.
+    assert plans[0].priority == {"NUMBERS": 3.0, "DOUBLED": 2.0, "DOUBLED_SUM": 1.0}
+    project.execute("build", select=["+doubled_sum"], threads=2, scheduler=recording)
+    seconds = {r.name: r.seconds for r in first.results}  # as RUN_HISTORY recorded them
+    chain = seconds["DOUBLED_SUM"], seconds["DOUBLED"] + seconds["DOUBLED_SUM"]
+    assert plans[1].priority["DOUBLED_SUM"] == pytest.approx(chain[0])
+    assert plans[1].priority["DOUBLED"] == pytest.approx(chain[1])
+    assert plans[1].priority["NUMBERS"] == pytest.approx(seconds["NUMBERS"] + chain[1])
+    # One thread: the order cannot change the run's length, so no weights are looked up.
+    project.execute("build", select=["+doubled_sum"], threads=1, scheduler=recording)
+    assert plans[2].priority == {}
 
 
 # -- artifacts ----------------------------------------------------------------------------------

@@ -123,6 +123,16 @@ def create_run_history(engine: Engine) -> None:
     engine.execute(f"CREATE TABLE IF NOT EXISTS {run_history_table(engine)} ({columns})")
 
 
+def last_seconds(engine: Engine, command: str) -> dict[str, float]:
+    """Each node's seconds in the last ``command`` run that ran it (not skipped), from RUN_HISTORY."""
+    rows = engine.execute(
+        f"SELECT MODEL_NAME, SECONDS FROM {run_history_table(engine)} "
+        f"WHERE COMMAND = {literal(command)} AND STATUS NOT IN ('skipped', 'cancelled') "
+        "QUALIFY ROW_NUMBER() OVER (PARTITION BY MODEL_NAME ORDER BY ENDED_AT DESC NULLS LAST) = 1"
+    )
+    return {str(row[0]): float(row[1] or 0.0) for row in rows}
+
+
 def history_row(run_id: str, command: str, result: NodeResult) -> list[Any]:
     """A node's RUN_HISTORY values, in RUN_HISTORY_COLUMNS order."""
     return [

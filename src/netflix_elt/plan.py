@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from netflix_elt.dag import DAG
 from netflix_elt.registry import Registry
@@ -44,6 +44,24 @@ class Plan:
     # Edges of ``dag`` that only order the run (a ``runs_last`` node after the others): node -> the
     # nodes it waits for without reading them, whose failure therefore does not skip it.
     waits_for: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # Seconds of work from each node to the end of the plan along its longest path (see
+    # with_durations): among the nodes ready to start, the runner starts the one with the most first.
+    priority: Mapping[str, float] = field(default_factory=dict)
+
+    def with_durations(self, seconds: Mapping[str, float]) -> Plan:
+        """This plan with :attr:`priority` from each node's expected seconds (a node without any counts
+        as the median of the others, or 1): the node's own plus the longest chain of nodes after it.
+
+        Starting the longest chain first is the classic critical-path rule of list scheduling: the
+        run cannot end before that chain does, and short side branches fill the other threads.
+        """
+        known = sorted(seconds[n] for n in self.order if n in seconds)
+        guess = known[len(known) // 2] if known else 1.0
+        remaining: dict[str, float] = {}
+        for name in reversed(self.order):
+            after = max((remaining[n] for n in self.dag.downstream(name)), default=0.0)
+            remaining[name] = seconds.get(name, guess) + after
+        return replace(self, priority=remaining)
 
     @property
     def builds(self) -> bool:

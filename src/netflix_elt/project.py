@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from netflix_elt import fingerprint
-from netflix_elt.artifacts import RunHistory, StateStore, create_run_history, write_run_artifacts
+from netflix_elt.artifacts import (
+    RunHistory,
+    StateStore,
+    create_run_history,
+    last_seconds,
+    write_run_artifacts,
+)
 from netflix_elt.config import Profile, load_profile, resolve_state_dir
 from netflix_elt.engine import Engine, open_engine
 from netflix_elt.errors import ProjectError
@@ -184,6 +190,8 @@ class Project:
         passes one that makes each node a task); every node is built by the same executor.
         """
         plan = self.plan(command, select, exclude)
+        if (threads or self.profile.threads) > 1 and len(plan.order) > 1:
+            plan = plan.with_durations(last_seconds(self.engine, command))
         # Parse every model's code here, before any build thread runs: CPython 3.11 can fail a parse
         # that overlaps another thread's (see netflix_elt.fingerprint); later calls hit its caches, and
         # the next command reads what this one parsed from the state directory.

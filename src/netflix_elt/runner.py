@@ -1,7 +1,8 @@
 """The thread-pool runner: builds a plan's nodes in dependency order, N at a time.
 
-A node starts once all its upstream nodes passed; when one fails, everything downstream of it is
-skipped while independent branches go on.
+A node starts once all its upstream nodes passed; among the nodes ready at once, the one with the
+longest chain of work behind it (``Plan.priority``) starts first. When one fails, everything
+downstream of it is skipped while independent branches go on.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ def run_plan(
 
     with ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="netflix-elt") as pool:
         while waiting or running:
-            for name in list(waiting):
+            # Longest remaining chain first (Plan.priority); the sort is stable, so plan order breaks ties.
+            for name in sorted(waiting, key=lambda n: -plan.priority.get(n, 0.0)):
                 upstream = plan.dag.upstream(name)
                 if blocker := plan.blocked_by(name, results):
                     waiting.remove(name)
