@@ -1,7 +1,8 @@
 """The push-down route: a model's expectations computed by the warehouse in as few scans as possible.
 
 One aggregate SELECT over the table answers every column-map, null and aggregate expectation at once;
-each uniqueness expectation adds one GROUP BY; failing expectations add one ``LIMIT`` query for a
+each uniqueness expectation adds one GROUP BY (which alone answers a uniqueness expectation that is
+the only one on its rows); failing expectations add one ``LIMIT`` query for a
 few failing values. Schema expectations need only the table's column list. The statements are
 built as sqlglot trees from the metrics' expressions, rendered as Snowflake SQL and run through the
 engine, so they are recorded with the node's SQL.
@@ -96,7 +97,11 @@ class PushdownRoute:
             if item.metric.shape == "schema":
                 outcomes[item.key] = (self._schema(item.metric, names), 0.0)
         scanned = [p for p in planned if p.metric.shape != "schema"]
-        values = self._aggregate(table, scanned, outcomes) if scanned else {}
+        values: dict[str, Any] = {}
+        if len(scanned) == 1 and scanned[0].metric.shape == "unique":
+            values = self._unique_alone(table, scanned[0], outcomes)
+        elif scanned:
+            values = self._aggregate(table, scanned, outcomes)
         for item in scanned:
             if item.key in outcomes:
                 continue
@@ -135,6 +140,45 @@ class PushdownRoute:
             item.seconds = share
         return values
 
+    def _unique_alone(
+        self, table: str, item: Planned, outcomes: dict[int, tuple[Outcome, float]]
+    ) -> dict[str, Any]:
+        """A uniqueness expectation with nothing else to compute on ``table`` (the rows sharing a key
+        with a build's changes, typically): the row count, the rows with a missing key and the rows in
+        duplicated keys from one GROUP BY, instead of a count and a GROUP BY each reading ``table``."""
+        metric = item.metric
+        keys = [c.copy() for c in metric.columns]
+        groups = (
+            exp.select(*keys, exp.Count(this=exp.Star()).as_("N"))
+            .from_(_source(table))
+            .group_by(*(k.copy() for k in keys))
+        )
+        count = exp.column("N")
+        missing: exp.Expr = metric.missing.copy() if metric.missing is not None else exp.false()
+        totals = exp.select(
+            exp.Sum(this=count.copy()).as_("N"),
+            exp.Sum(this=exp.If(this=missing.copy(), true=count.copy(), false=exp.Literal.number(0))).as_(
+                "MISSING"
+            ),
+            exp.Sum(
+                this=exp.If(
+                    this=exp.and_(count.copy() > 1, exp.not_(exp.paren(missing))),
+                    true=count.copy(),
+                    false=exp.Literal.number(0),
+                )
+            ).as_("DUPLICATE_ROWS"),
+        ).from_(groups.subquery())
+        clock = time.perf_counter()
+        try:
+            row = self.engine.execute(render(totals))[0]
+        except Exception as exc:
+            outcomes[item.key] = (Outcome.failed(first_line(exc)), 0.0)
+            return {}
+        item.seconds = time.perf_counter() - clock
+        item.aliases["missing"] = "MISSING"
+        # SUM over no group is NULL
+        return {name: int(row[name] or 0) for name in ("N", "MISSING", "DUPLICATE_ROWS")}
+
     @staticmethod
     def _expressions(metric: Metric) -> dict[str, exp.Expr]:
         roles: dict[str, exp.Expr] = {}
@@ -160,7 +204,10 @@ class PushdownRoute:
             return Outcome(success=metric.judge(observed), observed_value=observed)
         # COUNT_IF over no rows is NULL on DuckDB (0 on Snowflake), hence the ``or 0``.
         missing = int(values[item.aliases["missing"]] or 0) if "missing" in item.aliases else 0
-        if metric.shape == "unique":
+        sample: list[Any] = []
+        if metric.shape == "unique" and values.get("DUPLICATE_ROWS") == 0:
+            unexpected = 0  # counted by _unique_alone: nothing to sample
+        elif metric.shape == "unique":
             unexpected, sample = self._duplicates(table, metric)
         else:
             unexpected = int(values[item.aliases["unexpected"]] or 0)
