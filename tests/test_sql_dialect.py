@@ -28,6 +28,7 @@ from netflix_elt import Incremental, Snapshot
 from netflix_elt.artifacts import RunHistory
 from netflix_elt.config import Profile
 from netflix_elt.engine.base import contract_ctas_sql
+from netflix_elt.kinds.incremental import insert_new_sql, update_from_sql
 from netflix_elt.project import Project
 from netflix_elt.registry import Registry
 from netflix_elt.results import NodeResult
@@ -176,6 +177,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
         base = Registry.from_modules(incremental)
         for name, kind, vars in [
             ("merge", Incremental(unique_key=("EVENT_ID",), incremental_column="UPDATED_AT"), {}),
+            (
+                "merge-if",
+                Incremental(unique_key=("EVENT_ID",), update_if="source.UPDATED_AT >= target.UPDATED_AT"),
+                {},
+            ),
             ("append", Incremental(strategy="append", incremental_column="UPDATED_AT"), {}),
             (
                 "delete-insert",
@@ -340,6 +346,7 @@ GOLDEN_BUILDS: dict[str, str] = {
     "ephemeral_inlined": "tables-1/CHEAP_B_ITEM_COUNT",
     "incremental_first_build": "merge-1/EVENTS",
     "incremental_merge": "merge-2/EVENTS",
+    "incremental_merge_update_if": "merge-if-2/EVENTS",
     "incremental_delete_insert": "delete-insert-2/EVENTS",
     "incremental_sync_all_columns": "sync-2/EVENTS",
     "snapshot_initial": "snap-ts-1/CUSTOMERS_HISTORY",
@@ -396,6 +403,22 @@ def test_golden_contracted_ctas_is_snowflake_sql() -> None:
     if UPDATE:
         path.write_text(golden_text([sql]), encoding="utf-8")
     assert golden_text([sql]) == path.read_text(encoding="utf-8")
+
+
+def test_golden_merge_on_snowflake_updates_in_place() -> None:
+    """How the snowflake engine applies a merge's changed keys: UPDATE ... FROM, then INSERT of the new
+    keys (the local engine deletes and inserts them again, as incremental_merge.sql shows)."""
+    diff, target = "MOVIELENS.ANALYTICS.EVENTS__SCRATCH", "MOVIELENS.ANALYTICS.EVENTS"
+    columns = ["EVENT_ID", "USER_ID", "AMOUNT", "UPDATED_AT"]
+    statements = [
+        update_from_sql(target, diff, ["EVENT_ID"], columns),
+        insert_new_sql(target, diff, columns),
+    ]
+    assert isinstance(parse_snowflake(statements[0]), exp.Update)
+    path = GOLDEN / "incremental_merge_snowflake.sql"
+    if UPDATE:
+        path.write_text(golden_text(statements), encoding="utf-8")
+    assert golden_text(statements) == path.read_text(encoding="utf-8")
 
 
 def test_normalise_hides_only_random_parts() -> None:

@@ -12,6 +12,7 @@ from datetime import datetime
 import pytest
 
 from netflix_elt import Incremental, View
+from netflix_elt.errors import ProjectError
 from netflix_elt.project import Project
 from netflix_elt.registry import Registry
 from projects import incremental
@@ -84,7 +85,10 @@ def test_second_run_merges_new_and_changed_rows(project: Project) -> None:
     assert result.deleted == 0
     assert incremental.SEEN[-1] == (True, FIRST_MARK)
     assert events(project) == read_csv(FIXTURES / "kinds/events_after_batch_2.csv")
-    assert any(sql.startswith(f"UPDATE {TARGET} AS t SET") for sql in result.sql)
+    # The embedded engine replaces a changed key's row (DELETE + INSERT: an UPDATE costs DuckDB a
+    # rewrite of what it touched); Snowflake updates it in place (incremental_merge_snowflake.sql).
+    assert any(sql.startswith(f"DELETE FROM {TARGET} AS t USING") for sql in result.sql)
+    assert not any(sql.startswith("UPDATE") for sql in result.sql)
     assert "BEGIN TRANSACTION" in result.sql and "COMMIT" in result.sql
     assert scratch_tables(project) == []
 
@@ -106,6 +110,42 @@ def test_rerun_of_an_unfiltered_model_merges_every_row_but_updates_none(make_eve
     result = build(project)
     assert counts(result) == ("success", 3, 0, 0)
     assert incremental.SEEN == [(False, None), (True, None)]
+
+
+def test_update_if_leaves_a_key_whose_table_row_is_newer(make_events_project) -> None:
+    project = make_events_project(
+        Incremental(unique_key=("EVENT_ID",), update_if="source.UPDATED_AT >= target.UPDATED_AT")
+    )
+    build(project)  # batch 1: events 1, 2, 3
+    rows = [
+        [1, 10, "6.00", "2024-01-09 08:00:00"],  # older than the table's row: left as it is
+        [2, 10, "8.00", "2024-01-10 11:00:00"],  # newer: updated
+        [3, 11, "12.00", "2024-01-10 12:00:00"],  # the same row
+        [9, 13, "1.00", "2024-01-01 00:00:00"],  # a new key, however old: inserted
+    ]
+    load_rows(project.engine, RAW, incremental.EVENT_TYPES, rows)
+    result = build(project)
+    assert counts(result) == ("success", 4, 1, 1)
+    assert [(r["EVENT_ID"], r["AMOUNT"]) for r in events(project)] == [
+        ("1", "5.00"),
+        ("2", "8.00"),
+        ("3", "12.00"),
+        ("9", "1.00"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("update_if", "problem"),
+    [
+        ("UPDATED_AT > target.UPDATED_AT", "write UPDATED_AT as source.UPDATED_AT"),
+        ("source.UPDATED_AT >>", "not a Snowflake SQL condition"),
+    ],
+)
+def test_update_if_must_be_a_condition_on_source_and_target(update_if: str, problem: str) -> None:
+    with pytest.raises(ProjectError, match=problem):
+        Incremental(unique_key=("EVENT_ID",), update_if=update_if)
+    with pytest.raises(ProjectError, match="applies to strategy 'merge'"):
+        Incremental(unique_key=("EVENT_ID",), strategy="delete+insert", update_if="source.A > target.A")
 
 
 def test_late_rows_within_the_lookback_are_picked_up_and_older_ones_are_not(make_events_project) -> None:
@@ -212,6 +252,8 @@ def test_append_new_columns_adds_them_and_leaves_old_rows_null(make_events_proje
     by_id = {r["EVENT_ID"]: r for r in events(project)}
     assert (by_id["1"]["CHANNEL"], by_id["1"]["USER_ID"]) == ("", "10")  # untouched old row
     assert (by_id["2"]["CHANNEL"], by_id["2"]["AMOUNT"]) == ("web", "9.50")  # updated row
+    assert by_id["2"]["USER_ID"] == "10"  # a column the model no longer returns keeps its value:
+    assert any(sql.startswith(f"UPDATE {TARGET} AS t SET") for sql in result.sql)  # updated in place
     assert by_id["4"]["CHANNEL"] == "web"
 
 

@@ -80,6 +80,10 @@ class Engine(ABC):
     """A warehouse to build into. Thread-safe: each thread gets its own Session (and transaction scope)."""
 
     kind: ClassVar[str]
+    # Whether rows whose every column changes are cheaper to replace by DELETE + INSERT than by UPDATE
+    # (the same rows either way). Snowflake: no, an UPDATE rewrites the micro-partitions it touches
+    # once, where DELETE + INSERT would rewrite them and add new ones.
+    replaces_rows_by_delete_insert: ClassVar[bool] = False
 
     def __init__(self, profile: Profile, state_dir: Path) -> None:
         self.profile = profile

@@ -32,6 +32,10 @@ class LocalEngine(Engine):
     """Runs the same Snowpark code as Snowflake, on DuckDB files in ``<state_dir>/warehouse``."""
 
     kind = "local"
+    # DuckDB rewrites every row group an UPDATE touched when it checkpoints, which happens as that
+    # transaction commits: 20,000 scattered rows of a 25M-row table cost 0.58 s to commit, against
+    # 0.03 s (and a 0.1 s checkpoint) when they are deleted and inserted again.
+    replaces_rows_by_delete_insert = True
 
     def __init__(self, profile: Profile, state_dir: Path) -> None:
         super().__init__(profile, state_dir)

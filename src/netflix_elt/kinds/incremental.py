@@ -6,8 +6,9 @@ The model sees ``ctx.is_incremental`` and ``ctx.high_water_mark`` (the target's 
 ``ctx.deleted``, see :mod:`netflix_elt.changes`). The rows it returns are staged into a scratch table,
 compared with the target on ``unique_key`` (only rows that are new or differ are kept), and applied
 in one transaction: the changed rows are recorded as the model's own change set (old images -1, new
-images +1), existing keys are updated (``UPDATE ... FROM``), new keys inserted, and the node's new data
-version written. Snowpark's ``Table.merge`` is not used (see engine notes), nor is ``MERGE``: the
+images +1), existing keys are updated (``UPDATE ... FROM``; on an engine where that costs more, and the
+model returns every column, their rows are deleted and inserted again), new keys inserted, and the
+node's new data version written. Snowpark's ``Table.merge`` is not used (see engine notes), nor is ``MERGE``: the
 embedded engine runs a MERGE as a full outer join over the whole target.
 """
 
@@ -26,7 +27,16 @@ from netflix_elt.errors import ModelError
 from netflix_elt.kinds import enforce
 from netflix_elt.kinds.base import BuildJob, BuildOutcome, Kind, affected_rows
 from netflix_elt.kinds.table import build_table
-from netflix_elt.sql import column_ref, columns_ref, ident, key_matches, pairs_equal, render, table_ref
+from netflix_elt.sql import (
+    column_ref,
+    columns_ref,
+    ident,
+    key_matches,
+    pairs_equal,
+    parse_snowflake,
+    render,
+    table_ref,
+)
 
 Strategy = Literal["merge", "append", "delete+insert"]
 OnSchemaChange = Literal["fail", "append_new_columns", "sync_all_columns", "full_refresh"]
@@ -51,11 +61,20 @@ class Incremental(Kind):
     # Inputs whose changes an incremental build reads (ctx.inserted / ctx.deleted). When another
     # input changed since the last build, or a change set cannot be read, the model is rebuilt in full.
     changes_of: tuple[str, ...] = ()
+    # merge only: a Snowflake SQL condition on ``source.<column>`` (the model's row) and
+    # ``target.<column>`` (the table's row of the same key); a key already in the table is updated
+    # only where it holds (MERGE's ``WHEN MATCHED AND ...``, SQLMesh's ``when_matched``). New keys
+    # are always inserted.
+    update_if: str | None = None
 
     @model_validator(mode="after")
     def _key_for_strategy(self) -> Incremental:
         if self.strategy != "append" and not self.unique_key:
             raise ValueError(f"strategy '{self.strategy}' needs unique_key")
+        if self.update_if is not None:
+            if self.strategy != "merge":
+                raise ValueError(f"update_if applies to strategy 'merge', not '{self.strategy}'")
+            update_condition(self.update_if)  # raises ValueError, naming what is wrong
         return self
 
     def row_key(self) -> tuple[str, ...]:
@@ -202,8 +221,9 @@ class Incremental(Kind):
     ) -> BuildOutcome:
         """Only rows that are new or differ are applied: a re-run changes nothing."""
         engine, log = job.engine, job.change_log
+        condition = update_condition(self.update_if) if self.update_if else None
         diff = engine.create_scratch_table(
-            job.schema, job.model, diff_sql(job.target, scratch, keys, columns)
+            job.schema, job.model, diff_sql(job.target, scratch, keys, columns, condition)
         )
         try:
             with engine.transaction():
@@ -214,10 +234,17 @@ class Incremental(Kind):
                     )
                     new_images = _projection(target_columns, columns)
                     engine.execute(log.append_sql(1, f"SELECT {new_images} FROM {diff}", target_columns))
-                updated = 0
-                if len(columns) > len(keys):
-                    updated = affected_rows(engine.execute(update_from_sql(job.target, diff, keys, columns)))
-                inserted = affected_rows(engine.execute(insert_new_sql(job.target, diff, columns)))
+                if engine.replaces_rows_by_delete_insert and set(columns) == set(target_columns):
+                    # every column is replaced: the changed keys' rows go, and come back with the new keys'
+                    updated = affected_rows(engine.execute(delete_matched_sql(job.target, diff, keys)))
+                    inserted = affected_rows(engine.execute(insert_sql(job.target, diff, columns))) - updated
+                else:
+                    updated = 0
+                    if len(columns) > len(keys):
+                        updated = affected_rows(
+                            engine.execute(update_from_sql(job.target, diff, keys, columns))
+                        )
+                    inserted = affected_rows(engine.execute(insert_new_sql(job.target, diff, columns)))
                 outcome = BuildOutcome(
                     inserted=inserted, updated=updated, deleted=0, changed=inserted + updated > 0
                 )
@@ -285,9 +312,30 @@ OLD_PREFIX = "_OLD_"
 MATCHED = "_MATCHED"
 
 
-def diff_sql(target: str, source: str, keys: list[str], columns: list[str]) -> str:
+def update_condition(condition: str) -> exp.Expr:
+    """``update_if`` as a tree over the aliases :func:`diff_sql` gives the rows (``source`` -> s,
+    ``target`` -> t); ValueError unless it is one Snowflake expression whose columns all say which
+    row they are from."""
+    try:
+        tree: exp.Expr = parse_snowflake(f"SELECT 1 WHERE {condition}").args["where"].this
+    except Exception as exc:
+        raise ValueError(f"update_if is not a Snowflake SQL condition: {str(exc).splitlines()[0]}") from None
+    aliases = {"SOURCE": "s", "TARGET": "t"}
+    for column in tree.find_all(exp.Column):
+        if column.table.upper() not in aliases:
+            raise ValueError(
+                f"update_if: write {column.sql(dialect='snowflake')} as source.{column.name} (the model's "
+                f"row) or target.{column.name} (the table's)"
+            )
+        column.set("table", exp.to_identifier(aliases[column.table.upper()]))
+    return tree
+
+
+def diff_sql(
+    target: str, source: str, keys: list[str], columns: list[str], update_if: exp.Expr | None = None
+) -> str:
     """The staged rows that are new (``_MATCHED`` false) or differ from the target row of their key
-    (``_MATCHED`` true), with that row's values as ``_OLD_<column>``."""
+    (``_MATCHED`` true, and ``update_if`` holds for them), with that row's values as ``_OLD_<column>``."""
     values = [c for c in columns if c not in keys]
     first_key = column_ref(keys[0], "t")
     changed = (
@@ -295,6 +343,8 @@ def diff_sql(target: str, source: str, keys: list[str], columns: list[str]) -> s
         if values
         else exp.false()
     )
+    if update_if is not None:
+        changed = exp.and_(exp.paren(changed), exp.paren(update_if.copy()))
     old = [exp.alias_(column_ref(c, "t"), f"{OLD_PREFIX}{c}") for c in columns]
     matched = exp.alias_(exp.Not(this=exp.Is(this=first_key, expression=exp.Null())), MATCHED)
     select = (
@@ -315,6 +365,17 @@ def update_from_sql(target: str, diff: str, keys: list[str], columns: list[str])
         from_=exp.From(this=table_ref(diff, "d")),
         where=exp.Where(this=exp.and_(column_ref(MATCHED, "d"), *key_matches(keys, "t", "d"))),
     )
+    return render(statement)
+
+
+def delete_matched_sql(target: str, diff: str, keys: list[str]) -> str:
+    """DELETE the target rows of the diff's changed keys (``_MATCHED`` true), for an engine that
+    replaces rows by DELETE + INSERT (``Engine.replaces_rows_by_delete_insert``): the diff's rows
+    are all inserted next."""
+    statement = exp.delete(
+        table_ref(target, "t"), where=exp.and_(column_ref(MATCHED, "d"), *key_matches(keys, "t", "d"))
+    )
+    statement.set("using", [table_ref(diff, "d")])
     return render(statement)
 
 

@@ -23,6 +23,8 @@ FACT: dict[str, Any] = {"tags": ["fact"]}
         strategy="merge",
         changes_of=("raw_ratings",),
         on_schema_change="fail",
+        # A later batch wins a tie, as in SRC_RATINGS; an older rating of a pair never replaces a newer.
+        update_if="source.RATED_AT >= target.RATED_AT",
     ),
     **FACT,
     checks=[
@@ -42,18 +44,11 @@ FACT: dict[str, Any] = {"tags": ["fact"]}
 )
 def fct_ratings(raw_ratings: DataFrame, ctx: ModelContext) -> DataFrame:
     """One row per (user, movie), as SRC_RATINGS stages it: the newest rating. An incremental build
-    reads only the raw batches loaded since the last one, keeps the newest row per pair among them and
-    merges it where it is at least as new as the table's (a later batch wins a tie, as in SRC_RATINGS):
-    a re-rating updates the row, a late rating of a new pair is inserted however old it is."""
-    if not ctx.is_incremental:
-        return _fact_columns(staged_ratings(raw_ratings))
-    arrived = staged_ratings(ctx.inserted("raw_ratings"))
-    assert ctx.this is not None  # an incremental build has its target
-    held = ctx.this.select(F.col("USER_ID"), F.col("MOVIE_ID"), F.col("RATED_AT").alias("_HELD_AT"))
-    newer = arrived.join(held, ["USER_ID", "MOVIE_ID"], how="left").filter(
-        F.col("_HELD_AT").is_null() | (F.col("RATED_AT") >= F.col("_HELD_AT"))
-    )
-    return _fact_columns(newer)
+    reads only the raw batches loaded since the last one and keeps the newest row per pair among them;
+    the merge applies it where it is at least as new as the table's (``update_if``): a re-rating
+    updates the row, a late rating of a new pair is inserted however old it is."""
+    source = ctx.inserted("raw_ratings") if ctx.is_incremental else raw_ratings
+    return _fact_columns(staged_ratings(source))
 
 
 def _fact_columns(ratings: DataFrame) -> DataFrame:
