@@ -292,8 +292,7 @@ def test_the_corpus_covers_every_kind_and_path(corpus: Corpus) -> None:
         "ADD COLUMN",
         "DROP COLUMN",
         "SET DATA TYPE",
-        "SHOW OBJECTS",
-        "DESCRIBE TABLE",
+        "SHOW OBJECTS",  # (no DESCRIBE TABLE: the embedded engine reads columns from its catalog)
         "BEGIN TRANSACTION",
         "COMMIT",
         "CREATE DATABASE IF NOT EXISTS",

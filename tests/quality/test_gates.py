@@ -111,8 +111,9 @@ def test_every_statement_of_the_checks_is_snowflake_sql(ratings_project: Project
     with ratings_project.engine.recording() as statements:
         results = runner(spec, ratings_project.relation("fct_ratings"))
     assert not all(r["success"] for r in results)
-    # a DESCRIBE of each table read, the shared scan, duplicates, relationship, reconciliation, singular
-    assert len(statements) >= 7
+    # the shared scan, relationship, reconciliation, singular... (the embedded engine reads the
+    # tables' columns from its catalog, where Snowflake would DESCRIBE them)
+    assert len(statements) >= 5
     for statement in statements:
         parse_snowflake(statement)
 

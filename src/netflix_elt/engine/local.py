@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from netflix_elt.config import Profile
 from netflix_elt.contracts import Contract
 from netflix_elt.engine import fakesnow_compat
-from netflix_elt.engine.base import CsvFile, CsvLanding, Engine
+from netflix_elt.engine.base import Column, CsvFile, CsvLanding, Engine
 from netflix_elt.errors import ConfigError
 from netflix_elt.sql import column_list, split_fqn
 
@@ -25,6 +25,26 @@ _MAX_LINE_BYTES = 64 << 20
 # DuckDB's reader otherwise buffers 16 x max_line_size at once (capped at the file's size): a 700 MB
 # ratings.csv was one 673 MiB allocation, which fails below that memory_limit; it must hold a line.
 _BUFFER_BYTES = 2 * _MAX_LINE_BYTES
+# A relation's columns in DuckDB's catalog, with the length fakesnow keeps of a VARCHAR(n).
+_COLUMNS_SQL = (
+    "SELECT c.column_name, c.data_type, c.is_nullable, x.ext_character_maximum_length "
+    "FROM duckdb_columns() c LEFT JOIN _fs_global._fs_information_schema._fs_columns_ext x "
+    "ON x.ext_table_catalog = c.database_name AND x.ext_table_schema = c.schema_name "
+    "AND x.ext_table_name = c.table_name AND x.ext_column_name = c.column_name "
+    "WHERE c.database_name = ? AND c.schema_name = ? AND c.table_name = ? ORDER BY c.column_index"
+)
+# DuckDB's type -> Snowflake's, as fakesnow's DESCRIBE TABLE writes them (DECIMAL and VARCHAR below).
+_SNOWFLAKE_TYPES = {
+    "BIGINT": "NUMBER(38,0)",
+    "DOUBLE": "FLOAT",
+    "BOOLEAN": "BOOLEAN",
+    "DATE": "DATE",
+    "TIMESTAMP": "TIMESTAMP_NTZ(9)",
+    "TIMESTAMP WITH TIME ZONE": "TIMESTAMP_TZ(9)",
+    "TIME": "TIME(9)",
+    "BLOB": "BINARY(8388608)",
+    "JSON": "VARIANT",
+}
 _ARROW_BATCH_ROWS = 100_000
 
 
@@ -104,6 +124,24 @@ class LocalEngine(Engine):
             if previous is not None:
                 self.execute(f"DROP {previous} {qualified}")
             self.execute(f"ALTER TABLE {building} RENAME TO {name}")
+
+    def columns(self, qualified: str) -> list[Column]:
+        """DuckDB's catalog, read directly (about 1 ms; fakesnow's DESCRIBE TABLE goes through its
+        information_schema view and takes 9), with each type spelled as that DESCRIBE spells it. A
+        relation holding a type this does not know, or none (it does not exist), is described by
+        fakesnow, as on the base engine."""
+        database, schema, name = split_fqn(qualified)
+        rows = (
+            fakesnow_compat.duckdb_connection(self.session())
+            .execute(_COLUMNS_SQL, [database, schema, name])
+            .fetchall()
+        )
+        types = [_snowflake_type(kind, length) for _, kind, _, length in rows]
+        if not rows or None in types:
+            return super().columns(qualified)
+        return [
+            Column(row[0].upper(), str(kind), bool(row[2])) for row, kind in zip(rows, types, strict=True)
+        ]
 
     def fetch_arrow(self, sql: str) -> Iterator[pa.Table]:
         """fakesnow's cursor holds no Arrow batches, so DuckDB streams the rows itself, on a connection of
@@ -190,3 +228,12 @@ def _read_csv_sql(path_sql: str, columns: Sequence[str], *, parallel: bool) -> s
         f"parallel = {'true' if parallel else 'false'}, nullstr = '{_NO_NULL_MARKER}', "
         f"max_line_size = {_MAX_LINE_BYTES}, buffer_size = {_BUFFER_BYTES}, encoding = 'utf-8') WITH ORDINALITY"
     )
+
+
+def _snowflake_type(duckdb_type: str, varchar_length: int | None) -> str | None:
+    """How fakesnow's DESCRIBE TABLE spells a DuckDB column type (None: a type not mapped here)."""
+    if duckdb_type == "VARCHAR":
+        return f"VARCHAR({varchar_length or 16777216})"
+    if duckdb_type.startswith("DECIMAL(") and duckdb_type.endswith(")"):
+        return f"NUMBER{duckdb_type[len('DECIMAL') :]}"
+    return _SNOWFLAKE_TYPES.get(duckdb_type)
