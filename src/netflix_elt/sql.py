@@ -156,6 +156,13 @@ def pairs_not_distinct(keys: Iterable[str], left: str, right: str) -> exp.Expr:
     )
 
 
+def insert_rows_sql(target: str, source: str, columns: list[str]) -> str:
+    """INSERT INTO ``target`` (columns) the ``columns`` of every row of the table ``source``."""
+    select = exp.select(*columns_ref(columns)).from_(table_ref(source))
+    into = exp.Schema(this=table_ref(target), expressions=columns_ref(columns))
+    return render(exp.Insert(this=into, expression=select))
+
+
 def render(expression: exp.Expr) -> str:
     """The Snowflake SQL text of a built expression."""
     return expression.sql(dialect="snowflake")

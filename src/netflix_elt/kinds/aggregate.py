@@ -37,7 +37,15 @@ from sqlglot import exp
 from netflix_elt.changes import FullRebuildNeeded
 from netflix_elt.errors import ModelError
 from netflix_elt.kinds.base import BuildJob, BuildOutcome, Kind, affected_rows
-from netflix_elt.sql import column_ref, columns_ref, ident, pairs_not_distinct, render, table_ref
+from netflix_elt.sql import (
+    column_ref,
+    columns_ref,
+    ident,
+    insert_rows_sql,
+    pairs_not_distinct,
+    render,
+    table_ref,
+)
 
 SIGN = "_SIGN"
 
@@ -175,6 +183,12 @@ class Aggregate(Kind):
                 where=f"model {job.model}",
                 hint=f"rebuild it: netflix-elt build --full-refresh --select {job.model.lower()}",
             )
+        # The new groups, chosen before the transaction: a read of the table after its UPDATE in the
+        # same transaction costs DuckDB 0.3 s on AGG_USER_GENRE_RATINGS (2.8M rows), 20 ms before it.
+        fresh = engine.create_scratch_table(
+            job.schema, job.model, self.new_groups_sql(job.target, delta, redo)
+        )
+        job.scratch.append(fresh)
         touched = render(
             exp.select(exp.Column(this=exp.Star(), table=exp.to_identifier("t")))
             .from_(table_ref(job.target, "t"))
@@ -187,7 +201,9 @@ class Aggregate(Kind):
             if redo is not None:
                 engine.execute(self.delete_matching_sql(job.target, redo))
             updated = affected_rows(engine.execute(self.update_sql(job.target, delta)))
-            inserted = affected_rows(engine.execute(self.insert_new_sql(job.target, delta, redo)))
+            inserted = affected_rows(
+                engine.execute(insert_rows_sql(job.target, fresh, [*self.keys, *map(ident, self.measures)]))
+            )
             if redo is not None:
                 regrouped = self.full_sql(job.select_sql(job.full_context()), types, only=redo)
                 recomputed = affected_rows(engine.execute(f"INSERT INTO {job.target} {regrouped}"))
@@ -335,25 +351,30 @@ class Aggregate(Kind):
         )
         return render(statement)
 
-    def insert_new_sql(self, target: str, delta: str, redo: str | None) -> str:
-        """Groups the table does not have yet (and that are not recomputed)."""
+    def new_groups_sql(self, target: str, delta: str, redo: str | None) -> str:
+        """The rows of the groups the table does not have yet (and that are not recomputed)."""
         values = [
-            column_ref(name if m.function in ("count", "sum") else f"_ADD_{ident(name)}", "d")
+            column_ref(name, "d")
+            if m.function in ("count", "sum")
+            else column_ref(f"_ADD_{ident(name)}", "d").as_(ident(name))
             for name, m in self.measures.items()
         ]
+        # A LEFT JOIN, not NOT EXISTS: DuckDB builds a NOT EXISTS' hash table on the whole table
+        # (0.25 s for 2.8M groups), a join's on the smaller side. A stored group's row count is never
+        # NULL, so a NULL one marks a group the table does not have.
         conditions: list[exp.Expr] = [
             column_ref(self.rows_measure, "d") > 0,
-            exp.Not(this=self._exists(target, "t", "d")),
+            exp.Is(this=column_ref(self.rows_measure, "t"), expression=exp.Null()),
         ]
         if redo is not None:
             conditions.append(exp.Not(this=self._exists(redo, "r", "d")))
         select = (
             exp.select(*columns_ref(self.keys, "d"), *values)
             .from_(table_ref(delta, "d"))
+            .join(table_ref(target, "t"), on=self._match("t", "d"), join_type="LEFT")
             .where(exp.and_(*conditions))
         )
-        into = exp.Schema(this=table_ref(target), expressions=columns_ref([*self.keys, *self.measures]))
-        return render(exp.Insert(this=into, expression=select))
+        return render(select)
 
     def delete_matching_sql(self, target: str, groups: str) -> str:
         """DELETE the target's rows of the groups listed in ``groups`` (to be recomputed)."""

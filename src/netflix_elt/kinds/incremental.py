@@ -31,6 +31,7 @@ from netflix_elt.sql import (
     column_ref,
     columns_ref,
     ident,
+    insert_rows_sql,
     key_matches,
     pairs_equal,
     parse_snowflake,
@@ -200,7 +201,7 @@ class Incremental(Kind):
                 if log is not None:
                     new_images = _projection(target_columns, columns)
                     engine.execute(log.append_sql(1, f"SELECT {new_images} FROM {scratch}", target_columns))
-                inserted = affected_rows(engine.execute(insert_sql(job.target, scratch, columns)))
+                inserted = affected_rows(engine.execute(insert_rows_sql(job.target, scratch, columns)))
                 outcome = BuildOutcome(inserted=inserted, updated=0, deleted=0, changed=inserted > 0)
                 job.commit_in_transaction(outcome)
             return _with_rows(outcome, engine.row_count(job.target))
@@ -237,7 +238,9 @@ class Incremental(Kind):
                 if engine.replaces_rows_by_delete_insert and set(columns) == set(target_columns):
                     # every column is replaced: the changed keys' rows go, and come back with the new keys'
                     updated = affected_rows(engine.execute(delete_matched_sql(job.target, diff, keys)))
-                    inserted = affected_rows(engine.execute(insert_sql(job.target, diff, columns))) - updated
+                    inserted = (
+                        affected_rows(engine.execute(insert_rows_sql(job.target, diff, columns))) - updated
+                    )
                 else:
                     updated = 0
                     if len(columns) > len(keys):
@@ -284,7 +287,7 @@ class Incremental(Kind):
                 affected_rows(engine.execute(delete_matching_sql(job.target, table, cols)))
                 for cols, table in deletions
             )
-            inserted = affected_rows(engine.execute(insert_sql(job.target, scratch, columns)))
+            inserted = affected_rows(engine.execute(insert_rows_sql(job.target, scratch, columns)))
             outcome = BuildOutcome(
                 inserted=inserted, updated=0, deleted=deleted, changed=inserted + deleted > 0
             )
@@ -388,12 +391,6 @@ def insert_new_sql(target: str, diff: str, columns: list[str]) -> str:
 
 def _match(left: str, right: str, keys: list[str]) -> str:
     return " AND ".join(f"{left}.{k} = {right}.{k}" for k in keys)
-
-
-def insert_sql(target: str, source: str, columns: list[str]) -> str:
-    select = exp.select(*columns_ref(columns)).from_(table_ref(source))
-    into = exp.Schema(this=table_ref(target), expressions=columns_ref(columns))
-    return render(exp.Insert(this=into, expression=select))
 
 
 def delete_matching_sql(target: str, source: str, keys: list[str]) -> str:
