@@ -89,7 +89,8 @@ def dim_movie_genres(src_movies: DataFrame) -> DataFrame:
 
 
 @model(
-    Table(),
+    # Its changes (a day's active users) are what MART_USER_BEHAVIOR recomputes.
+    Table(track_changes=True),
     **DIM,
     checks=[
         *not_null("USER_ID", "FIRST_ACTIVITY_AT", "LAST_ACTIVITY_AT"),

@@ -1,7 +1,8 @@
 """Marts: ratings with release info, per-movie metrics, monthly trends, per-user behaviour.
 
-MART_MOVIE_RELEASES follows the changes of FCT_RATINGS (delete+insert of the changed pairs); the other
-marts are small tables rebuilt from the partials (``pipeline.partials``): averages and standard
+MART_MOVIE_RELEASES follows the changes of FCT_RATINGS (delete+insert of the changed pairs) and
+MART_USER_BEHAVIOR those of the per-user partials and DIM_USERS (delete+insert of the changed users); the
+other marts are small tables rebuilt from the partials (``pipeline.partials``): averages and standard
 deviations come from exact sums, so a day folded into the partials gives the same marts as a full build.
 """
 
@@ -148,7 +149,13 @@ def mart_temporal_trends(agg_monthly_user_ratings: DataFrame) -> DataFrame:
 
 
 @model(
-    Table(),
+    # A day recomputes the users whose partials or dimension row changed (the framework deletes their
+    # rows first): a few thousand of 162k, instead of ranking 2.8M (user, genre) partials again.
+    Incremental(
+        unique_key=("USER_ID",),
+        strategy="delete+insert",
+        changes_of=("dim_users", "agg_user_ratings", "agg_user_genre_ratings"),
+    ),
     **MART,
     checks=[
         *not_null("USER_ID"),
@@ -173,10 +180,23 @@ def mart_temporal_trends(agg_monthly_user_ratings: DataFrame) -> DataFrame:
     ],
 )
 def mart_user_behavior(
-    dim_users: DataFrame, agg_user_ratings: DataFrame, agg_user_genre_ratings: DataFrame
+    dim_users: DataFrame, agg_user_ratings: DataFrame, agg_user_genre_ratings: DataFrame, ctx: ModelContext
 ) -> DataFrame:
     """Per user: counts, average rating, first/last activity and favourite genre (most rated;
-    ties broken by higher average, then name)."""
+    ties broken by higher average, then name). An incremental build returns every row of the users
+    its inputs changed."""
+    if ctx.is_incremental:
+        inputs = ("dim_users", "agg_user_ratings", "agg_user_genre_ratings")
+        users = [rows.select("USER_ID") for n in inputs for rows in (ctx.inserted(n), ctx.deleted(n))]
+        changed = users[0]
+        for more in users[1:]:
+            changed = changed.union_all(more)
+        # (wrapped in a SELECT: the embedded engine cannot parse IN over a bare parenthesised union)
+        changed = changed.select("USER_ID")
+        user = F.col("USER_ID")
+        dim_users = dim_users.filter(user.isin(changed))
+        agg_user_ratings = agg_user_ratings.filter(user.isin(changed))
+        agg_user_genre_ratings = agg_user_genre_ratings.filter(user.isin(changed))
     per_genre = agg_user_genre_ratings.select(
         F.col("USER_ID"),
         F.col("GENRE"),
