@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from netflix_elt.errors import ModelError
 from netflix_elt.kinds.base import BuildJob, BuildOutcome, Kind, PublishSkipped, affected_rows
+from netflix_elt.sql import column_list
 
 
 class Table(Kind):
@@ -87,13 +88,18 @@ def build_tracked(job: BuildJob) -> BuildOutcome:
         log.prepare()
         run_dependent = {c.name for c in job.contract.columns if c.run_dependent} if job.contract else set()
         compared = [c for c in columns if c not in run_dependent]
+        pairs = engine.create_scratch_table(
+            job.schema, job.model, changed_pairs_sql(job.target, building, keys, compared, columns)
+        )
+        job.scratch.append(pairs)
+        old_images = ", ".join(f"{OLD_PREFIX}{c} AS {c}" for c in columns)
         counts["removed"] = affected_rows(
-            engine.execute(
-                log.append_sql(-1, changed_rows_sql(job.target, building, keys, compared), columns)
-            )
+            engine.execute(log.append_sql(-1, f"SELECT {old_images} FROM {pairs} WHERE {HAD}", columns))
         )
         counts["added"] = affected_rows(
-            engine.execute(log.append_sql(1, changed_rows_sql(building, job.target, keys, compared), columns))
+            engine.execute(
+                log.append_sql(1, f"SELECT {column_list(columns)} FROM {pairs} WHERE {HAS}", columns)
+            )
         )
         if not counts["removed"] and not counts["added"]:
             raise Unchanged
@@ -113,9 +119,23 @@ def build_tracked(job: BuildJob) -> BuildOutcome:
     return BuildOutcome(rows=rows, inserted=counts["added"], deleted=counts["removed"], changed=True)
 
 
-def changed_rows_sql(rows: str, other: str, keys: list[str], columns: list[str]) -> str:
-    """Rows of ``rows`` whose key is missing from ``other`` or whose values of ``columns`` differ there."""
-    on = " AND ".join(f"a.{k} = b.{k}" for k in keys)
-    values = [c for c in columns if c not in keys]
-    differs = " OR ".join(f"a.{c} IS DISTINCT FROM b.{c}" for c in values) or "FALSE"
-    return f"SELECT a.* FROM {rows} a LEFT JOIN {other} b ON {on} WHERE b.{keys[0]} IS NULL OR ({differs})"
+OLD_PREFIX, HAD, HAS = "_OLD_", "_HAD", "_HAS"
+
+
+def changed_pairs_sql(
+    published: str, building: str, keys: list[str], compared: list[str], columns: list[str]
+) -> str:
+    """One row per key that is new, gone or whose ``compared`` values differ between the published
+    table (``_OLD_<column>``, ``_HAD``) and the new build (``<column>``, ``_HAS``): both directions of
+    the change set from one FULL OUTER JOIN, where a LEFT JOIN each way read both tables twice."""
+    on = " AND ".join(f"o.{k} = n.{k}" for k in keys)
+    values = [c for c in compared if c not in keys]
+    differs = " OR ".join(f"o.{c} IS DISTINCT FROM n.{c}" for c in values) or "FALSE"
+    old = ", ".join(f"o.{c} AS {OLD_PREFIX}{c}" for c in columns)
+    new = ", ".join(f"n.{c} AS {c}" for c in columns)
+    first = keys[0]
+    return (
+        f"SELECT {old}, {new}, o.{first} IS NOT NULL AS {HAD}, n.{first} IS NOT NULL AS {HAS} "
+        f"FROM {published} o FULL OUTER JOIN {building} n ON {on} "
+        f"WHERE o.{first} IS NULL OR n.{first} IS NULL OR ({differs})"
+    )
