@@ -37,12 +37,14 @@ class DeltaScope:
     """The rows a node's build changed, for checks that are exact on them (see ``quality.delta``):
     ``relation`` is a parenthesised SELECT of the new images (``rows`` of them when known), with the
     node's ``columns``; ``changed_refs`` are the models its checks read that changed since its checks
-    last ran (in a way they could notice)."""
+    last ran (in a way they could notice); ``fresh_columns`` are columns whose values on the changed
+    rows are on no other row (a source's ``loaded_at``: every row loaded after the mark is changed)."""
 
     relation: str
     rows: int | None
     columns: list[Column]
     changed_refs: frozenset[str]
+    fresh_columns: frozenset[str] = frozenset()
 
 
 class RunTracker:
@@ -265,17 +267,18 @@ class RunTracker:
         log: ChangeLog | None,
         columns: list[Column],
         new_rows: int | None,
-    ) -> tuple[str, int | None] | None:
-        """SELECT of the rows this build changed (new images) and their number, when checks may run on
-        them alone: the checks last ran clean on the version this build started from, and the changes
-        since are known. ``new_rows`` is the build's count of new images, when it knows it."""
+    ) -> tuple[str, int | None, frozenset[str]] | None:
+        """SELECT of the rows this build changed (new images), their number and their fresh columns
+        (see :class:`DeltaScope`), when checks may run on them alone: the checks last ran clean on the
+        version this build started from, and the changes since are known. ``new_rows`` is the build's
+        count of new images, when it knows it."""
         checked = before.checked if before is not None else None
         if before is None or checked is None or not checked.clean or checked.version != before.version:
             return None
         if log is not None:
             if not log.appended or log.reset_done:
                 return None
-            return log.new_images_sql([c.name for c in columns]), new_rows
+            return log.new_images_sql([c.name for c in columns]), new_rows, frozenset()
         loaded_at = getattr(spec.kind, "loaded_at", None)
         if spec.kind_name != "source" or not loaded_at or not checked.mark or not after.mark:
             return None
@@ -286,4 +289,4 @@ class RunTracker:
         count = int(self.engine.scalar(f"SELECT COUNT(*) FROM ({newer})"))
         if now.get("rows") != int(since.get("rows", -1)) + count:
             return None  # rows were removed or rewritten: check everything
-        return newer, count
+        return newer, count, frozenset({loaded_at.upper()})

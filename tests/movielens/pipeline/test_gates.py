@@ -64,7 +64,14 @@ def test_out_of_range_and_duplicate_ratings_fail_the_raw_gate(built: Project) ->
     assert sorted(in_set["sample"]) == [0.0, 7.0]
     duplicates = raw["unique_per_batch(USER_ID,MOVIE_ID)"]
     assert duplicates["unexpected_count"] == 2  # both rows of the pair, as GX counts them
-    assert duplicates["sample"] == [{"USER_ID": 4, "MOVIE_ID": 3, "_BATCH_ID": "bad-ratings"}]
+    [sample] = duplicates["sample"]
+    assert {k: sample[k] for k in ("USER_ID", "MOVIE_ID", "_BATCH_ID")} == {
+        "USER_ID": 4,
+        "MOVIE_ID": 3,
+        "_BATCH_ID": "bad-ratings",
+    }
+    # the key holds _LOADED_AT, which no earlier row shares: checked on the new batch's rows alone
+    assert duplicates["scope"] == "the 5 changed rows"
     epoch = raw["epoch_seconds_within_1995_and_tomorrow"]  # a timestamp in milliseconds
     assert (epoch["unexpected_count"], epoch["sample"][0]["EPOCH_SECONDS"]) == (1, 1_500_000_400_000)
     assert epoch["sample"][0]["_FILE_ROW_NUMBER"] == 6  # the line in ratings.csv
@@ -108,9 +115,9 @@ def test_duplicate_movie_ids_in_one_file_block_everything_built_from_movies(buil
     assert statuses["SRC_MOVIES"] == statuses["DIM_MOVIES"] == statuses["FCT_RATINGS"] == "skipped"
     assert statuses["SNAP_TAGS"] == "success"  # does not read movies
     unique = checks_of(run, "RAW_MOVIES")["unique_per_batch(MOVIE_ID)"]
-    # on the rows sharing a key with the new batch's rows: the batch's own two rows of the same movie
+    # on the new batch's rows alone (its key holds _LOADED_AT): its two rows of the same movie
     assert (unique["unexpected_count"], unique["element_count"]) == (2, 2)
-    assert unique["scope"] == "the rows sharing a key with the changed rows"
+    assert unique["scope"] == "the 2 changed rows"
 
 
 def test_warnings_are_reported_and_do_not_block(built: Project) -> None:

@@ -50,9 +50,11 @@ def epoch_within_range(column: str = "EPOCH_SECONDS", severity: str = "error") -
 
 
 def unique_per_batch(*key: str, severity: str = "error") -> Any:
-    """The key is unique within each load batch (RAW tables keep every batch, so ids repeat across them)."""
+    """The key is unique within each load batch (RAW tables keep every batch, so ids repeat across them).
+    _LOADED_AT (one per load, like the batch id) is in the key too: a day's check then reads only the
+    rows it loaded (a key with a newer _LOADED_AT is on no older row, see quality.delta)."""
     return check(
-        gxe.ExpectCompoundColumnsToBeUnique(column_list=[*key, "_BATCH_ID"]),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=[*key, "_BATCH_ID", "_LOADED_AT"]),
         severity=severity,
         name=f"unique_per_batch({','.join(key)})",
     )
