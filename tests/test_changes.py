@@ -212,7 +212,9 @@ def test_checks_that_judge_rows_one_by_one_run_on_the_changed_rows_only(checked:
     assert checks_of(second["SALES"]) == {
         "expect_column_values_to_not_be_null(AMOUNT)": (True, "the 3 changed rows"),
         "expect_column_values_to_be_between(AMOUNT)": (True, "the 3 changed rows"),
-        "expect_column_values_to_be_unique(SALE_ID)": (True, "the rows sharing a key with the changed rows"),
+        # SALE_ID is the merge's unique_key: a changed sale's row replaced the old one
+        "expect_column_values_to_be_unique(SALE_ID)": (True, "the 3 changed rows"),
+        "expect_column_values_to_be_unique(SOLD_AT)": (True, "the rows sharing a key with the changed rows"),
         "expect_table_row_count_to_be_between": (True, "the whole table"),
     }
     assert checks_of(second["RAW_SALES"]) == {

@@ -194,11 +194,11 @@ class NodeExecutor:
         found = self.tracker.delta_rows(spec, before, after, job.change_log, columns, new_rows)
         if found is None:
             return None
-        select, rows, fresh = found
+        select, rows, fresh_keys = found
         checked_refs = before.checked.refs
         changed = {n for n, v in decision.refs.items() if checked_refs.get(n) != v}
         changed -= self.tracker.harmless_changes(spec, checked_refs, decision.refs)
-        return DeltaScope(f"({select})", rows, columns, frozenset(changed), fresh)
+        return DeltaScope(f"({select})", rows, columns, frozenset(changed), fresh_keys)
 
     # -- building -----------------------------------------------------------------------------
     def _job(self, spec: ModelSpec, decision: Decision | None = None) -> BuildJob:

@@ -37,14 +37,15 @@ class DeltaScope:
     """The rows a node's build changed, for checks that are exact on them (see ``quality.delta``):
     ``relation`` is a parenthesised SELECT of the new images (``rows`` of them when known), with the
     node's ``columns``; ``changed_refs`` are the models its checks read that changed since its checks
-    last ran (in a way they could notice); ``fresh_columns`` are columns whose values on the changed
-    rows are on no other row (a source's ``loaded_at``: every row loaded after the mark is changed)."""
+    last ran (in a way they could notice); ``fresh_keys`` are sets of columns whose values on a changed
+    row are on no unchanged row (a source's ``loaded_at``: every row loaded after the mark is changed;
+    a merge's unique_key: the row of a changed key was replaced)."""
 
     relation: str
     rows: int | None
     columns: list[Column]
     changed_refs: frozenset[str]
-    fresh_columns: frozenset[str] = frozenset()
+    fresh_keys: tuple[frozenset[str], ...] = ()
 
 
 class RunTracker:
@@ -267,8 +268,8 @@ class RunTracker:
         log: ChangeLog | None,
         columns: list[Column],
         new_rows: int | None,
-    ) -> tuple[str, int | None, frozenset[str]] | None:
-        """SELECT of the rows this build changed (new images), their number and their fresh columns
+    ) -> tuple[str, int | None, tuple[frozenset[str], ...]] | None:
+        """SELECT of the rows this build changed (new images), their number and their fresh keys
         (see :class:`DeltaScope`), when checks may run on them alone: the checks last ran clean on the
         version this build started from, and the changes since are known. ``new_rows`` is the build's
         count of new images, when it knows it."""
@@ -278,7 +279,8 @@ class RunTracker:
         if log is not None:
             if not log.appended or log.reset_done:
                 return None
-            return log.new_images_sql([c.name for c in columns]), new_rows, frozenset()
+            replaced = frozenset(k.upper() for k in spec.kind.replaced_keys())
+            return log.new_images_sql([c.name for c in columns]), new_rows, (replaced,) if replaced else ()
         loaded_at = getattr(spec.kind, "loaded_at", None)
         if spec.kind_name != "source" or not loaded_at or not checked.mark or not after.mark:
             return None
@@ -289,4 +291,4 @@ class RunTracker:
         count = int(self.engine.scalar(f"SELECT COUNT(*) FROM ({newer})"))
         if now.get("rows") != int(since.get("rows", -1)) + count:
             return None  # rows were removed or rewritten: check everything
-        return newer, count, frozenset({loaded_at.upper()})
+        return newer, count, (frozenset({loaded_at.upper()}),)

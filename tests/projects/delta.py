@@ -70,6 +70,7 @@ def newest_sale(rows: DataFrame) -> DataFrame:
         gxe.ExpectColumnValuesToNotBeNull(column="AMOUNT"),
         gxe.ExpectColumnValuesToBeBetween(column="AMOUNT", min_value=0),
         gxe.ExpectColumnValuesToBeUnique(column="SALE_ID"),
+        gxe.ExpectColumnValuesToBeUnique(column="SOLD_AT"),  # not the key: an old row may share it
         gxe.ExpectTableRowCountToBeBetween(min_value=1),  # a whole-table check
     ],
 )

@@ -99,6 +99,10 @@ class Aggregate(Kind):
             raise ValueError("declare a count_of() measure (COUNT(*)): it tells when a group is empty")
         return self
 
+    def replaced_keys(self) -> tuple[str, ...]:
+        """One row per group, merged in place: a changed group's row is the only one of its key."""
+        return self.group_by
+
     @property
     def keeps_changes(self) -> bool:
         return True

@@ -52,6 +52,11 @@ class Kind(BaseModel):
     def build(self, job: BuildJob) -> BuildOutcome:
         raise NotImplementedError(f"kind {self.name} is not built on its own")
 
+    def replaced_keys(self) -> tuple[str, ...]:
+        """Columns on which a build replaces every row of a key it changes, so that no unchanged row
+        shares a changed row's values on them (none: unknown)."""
+        return ()
+
     # Whether builds of this kind record their changed rows (see netflix_elt.changes).
     @property
     def keeps_changes(self) -> bool:

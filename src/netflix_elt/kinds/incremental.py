@@ -78,6 +78,10 @@ class Incremental(Kind):
             update_condition(self.update_if)  # raises ValueError, naming what is wrong
         return self
 
+    def replaced_keys(self) -> tuple[str, ...]:
+        """Merge replaces the row of a changed key, delete+insert every row of it; append keeps them."""
+        return self.row_key()
+
     def row_key(self) -> tuple[str, ...]:
         """``unique_key`` identifies a row under merge and delete+insert; appended rows may repeat it."""
         return tuple(k.upper() for k in self.unique_key) if self.strategy != "append" else ()

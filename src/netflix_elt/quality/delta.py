@@ -9,8 +9,8 @@ itself gives the same answer on the changed rows as on the whole table:
   relationships whose parent did not change since the checks last ran; singular checks declared
   ``delta_safe=True`` (their query judges rows one by one) whose other models did not change;
 - ``keys``: uniqueness (column or compound): the table's rows that share a key with a changed row, so a
-  new duplicate of an old row is found; ``delta`` when the key includes a fresh column (a source's
-  ``loaded_at``: no old row can share a key whose loaded_at is newer than the mark);
+  new duplicate of an old row is found; ``delta`` when the key holds one of the delta's fresh keys
+  (a source's ``loaded_at``, a merge's unique_key: no unchanged row can share such a key);
 - everything else (row-count reconciliations, snapshot invariants, aggregate expectations, singular
   checks not declared delta-safe, checks whose models changed) runs on the whole table.
 
@@ -56,7 +56,8 @@ def scope_of(item: Any, delta: DeltaScope | None) -> Scope:
         if item.expectation.type in ROW_LOCAL_EXPECTATIONS:
             return "delta"
         if item.expectation.type in UNIQUE_EXPECTATIONS:
-            return "delta" if set(unique_columns(item)) & delta.fresh_columns else "keys"
+            held = set(unique_columns(item))
+            return "delta" if any(fresh <= held for fresh in delta.fresh_keys) else "keys"
         return "table"
     if isinstance(item, RelationshipCheck):
         return "table" if item.to in delta.changed_refs else "delta"
@@ -87,7 +88,7 @@ def key_rows_sql(target: str, delta: str, columns: list[str]) -> str:
 @dataclass(frozen=True)
 class _Unchanged:
     changed_refs: frozenset[str] = frozenset()
-    fresh_columns: frozenset[str] = frozenset()
+    fresh_keys: tuple[frozenset[str], ...] = ()
 
 
 _NOTHING_CHANGED: Any = _Unchanged()
