@@ -8,8 +8,8 @@ compared with the target on ``unique_key`` (only rows that are new or differ are
 in one transaction: the changed rows are recorded as the model's own change set (old images -1, new
 images +1), existing keys are updated (``UPDATE ... FROM``; on an engine where that costs more, and the
 model returns every column, their rows are deleted and inserted again), new keys inserted, and the
-node's new data version written. Snowpark's ``Table.merge`` is not used (see engine notes), nor is ``MERGE``: the
-embedded engine runs a MERGE as a full outer join over the whole target.
+node's new data version written. Snowpark's ``Table.merge`` is not used (see engine notes), nor is
+``MERGE``: the embedded engine runs a MERGE as a full outer join over the whole target.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """The push-down route: a model's expectations computed by the warehouse in as few scans as possible.
 
 One aggregate SELECT over the table answers every column-map, null and aggregate expectation at once;
-each uniqueness expectation adds one GROUP BY (which alone answers a uniqueness expectation that is
-the only one on its rows); failing expectations add one ``LIMIT`` query for a
-few failing values. Schema expectations need only the table's column list. The statements are
-built as sqlglot trees from the metrics' expressions, rendered as Snowflake SQL and run through the
-engine, so they are recorded with the node's SQL.
+each uniqueness expectation adds one GROUP BY (which alone answers a uniqueness expectation that is the
+only one on its rows); failing expectations add one ``LIMIT`` query for a few failing values. Schema
+expectations need only the table's column list. The statements are built as sqlglot trees from the
+metrics' expressions, rendered as Snowflake SQL and run through the engine, so they are recorded with
+the node's SQL.
 """
 
 from __future__ import annotations
