@@ -1,6 +1,7 @@
-"""The embedded engine reads a relation's columns from DuckDB's catalog (``LocalEngine.columns``): it
-must answer exactly as fakesnow's DESCRIBE TABLE (the base engine's route) does, type spelling,
-order and nullability included, and fall back to that DESCRIBE for what it does not map."""
+"""The embedded engine reads a relation's columns and kind from DuckDB's catalog (``LocalEngine.columns``,
+``LocalEngine.object_type``): it must answer exactly as fakesnow's DESCRIBE TABLE and SHOW OBJECTS (the
+base engine's routes) do, type spelling, order and nullability included, and fall back to that DESCRIBE
+for what it does not map."""
 
 from __future__ import annotations
 
@@ -57,3 +58,12 @@ def test_a_relation_that_is_not_there_fails_as_describe_does(module_engine: Engi
         Engine.columns(module_engine, missing)
     with pytest.raises(type(described.value)):
         module_engine.columns(missing)
+
+
+def test_a_relation_kind_comes_from_the_catalog_as_show_objects_gives_it(
+    module_engine: Engine, described
+) -> None:
+    names = [*described, module_engine.fqn("ANALYTICS", "NOT_THERE")]
+    kinds = [module_engine.object_type(name) for name in names]
+    assert kinds == [Engine.object_type(module_engine, name) for name in names]
+    assert kinds == ["TABLE", "VIEW", "TABLE", None]

@@ -33,6 +33,12 @@ _COLUMNS_SQL = (
     "AND x.ext_table_name = c.table_name AND x.ext_column_name = c.column_name "
     "WHERE c.database_name = ? AND c.schema_name = ? AND c.table_name = ? ORDER BY c.column_index"
 )
+# A relation's kind in DuckDB's catalog (fakesnow's own tables are not relations of the warehouse).
+_OBJECT_TYPE_SQL = (
+    "SELECT 'TABLE' FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? AND table_name = ? "
+    "UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE database_name = ? AND schema_name = ? "
+    "AND view_name = ? AND NOT internal"
+)
 # DuckDB's type -> Snowflake's, as fakesnow's DESCRIBE TABLE writes them (DECIMAL and VARCHAR below).
 _SNOWFLAKE_TYPES = {
     "BIGINT": "NUMBER(38,0)",
@@ -124,6 +130,16 @@ class LocalEngine(Engine):
             if previous is not None:
                 self.execute(f"DROP {previous} {qualified}")
             self.execute(f"ALTER TABLE {building} RENAME TO {name}")
+
+    def object_type(self, qualified: str) -> str | None:
+        """'TABLE', 'VIEW' or None, from DuckDB's catalog (fakesnow's SHOW OBJECTS takes 5 ms)."""
+        database, schema, name = split_fqn(qualified)
+        found = (
+            fakesnow_compat.duckdb_connection(self.session())
+            .execute(_OBJECT_TYPE_SQL, [database, schema, name] * 2)
+            .fetchall()
+        )
+        return str(found[0][0]) if found else None
 
     def columns(self, qualified: str) -> list[Column]:
         """DuckDB's catalog, read directly (about 1 ms; fakesnow's DESCRIBE TABLE goes through its
