@@ -48,7 +48,7 @@ def exact_sum(value: Column | str, decimals: int = DECIMALS, over: WindowSpec | 
 def exact_mean(value: Column | str, decimals: int = DECIMALS, over: WindowSpec | None = None) -> Column:
     """AVG of ``value`` (NULLs left out) as a DOUBLE computed from an exact sum; NULL over no rows."""
     count = _aggregate(F.count(exact(value, decimals)), over)
-    return _divide(exact_sum(value, decimals, over), count)
+    return ratio(exact_sum(value, decimals, over), count)
 
 
 def exact_stddev(
@@ -69,9 +69,10 @@ def exact_stddev(
     squares = _aggregate(F.sum(exact_product(x, x, decimals)), over)
     spread = n * squares - total * total  # exact, and >= 0: so is the variance, and its SQRT is defined
     pairs = n * n if population else n * (n - F.lit(1))
-    return F.sqrt(_divide(spread, pairs))
+    return F.sqrt(ratio(spread, pairs))
 
 
-def _divide(numerator: Column, denominator: Column) -> Column:
-    """``numerator / denominator`` as a DOUBLE, NULL when the denominator is 0 or NULL."""
+def ratio(numerator: Column, denominator: Column) -> Column:
+    """``numerator / denominator`` as a DOUBLE, NULL when the denominator is 0 or NULL (each written
+    once in the SQL)."""
     return numerator.cast("double") / F.nullif(denominator, F.lit(0)).cast("double")

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from netflix_elt.movielens.pipeline.exact import exact_sum
+from netflix_elt.movielens.pipeline.exact import exact_sum, ratio
 from netflix_elt.movielens.pipeline.marts import HIGH_RATING, LOW_RATING
 from netflix_elt.snowpark import Column, F
 
@@ -54,12 +54,6 @@ class Parameter:
     @property
     def text(self) -> str:
         return str(self.value)
-
-
-def ratio(numerator: Column, denominator: Column) -> Column:
-    """``numerator / denominator`` as a float, NULL when the denominator is 0 or NULL (each written
-    once in the SQL)."""
-    return numerator.cast("double") / F.nullif(denominator, F.lit(0)).cast("double")
 
 
 def one_row(df: DataFrame) -> DataFrame:
