@@ -131,14 +131,14 @@ class LocalEngine(Engine):
                 self.execute(f"DROP {previous} {qualified}")
             self.execute(f"ALTER TABLE {building} RENAME TO {name}")
 
+    def _duckdb(self) -> Any:
+        """This thread's Session's DuckDB connection: it sees the open transaction's tables and rows."""
+        return fakesnow_compat.duckdb_connection(self.session())
+
     def object_type(self, qualified: str) -> str | None:
         """'TABLE', 'VIEW' or None, from DuckDB's catalog (fakesnow's SHOW OBJECTS takes 5 ms)."""
         database, schema, name = split_fqn(qualified)
-        found = (
-            fakesnow_compat.duckdb_connection(self.session())
-            .execute(_OBJECT_TYPE_SQL, [database, schema, name] * 2)
-            .fetchall()
-        )
+        found = self._duckdb().execute(_OBJECT_TYPE_SQL, [database, schema, name] * 2).fetchall()
         return str(found[0][0]) if found else None
 
     def columns(self, qualified: str) -> list[Column]:
@@ -147,11 +147,7 @@ class LocalEngine(Engine):
         relation holding a type this does not know, or none (it does not exist), is described by
         fakesnow, as on the base engine."""
         database, schema, name = split_fqn(qualified)
-        rows = (
-            fakesnow_compat.duckdb_connection(self.session())
-            .execute(_COLUMNS_SQL, [database, schema, name])
-            .fetchall()
-        )
+        rows = self._duckdb().execute(_COLUMNS_SQL, [database, schema, name]).fetchall()
         types = [_snowflake_type(kind, length) for _, kind, _, length in rows]
         if not rows or None in types:
             return super().columns(qualified)
@@ -165,7 +161,7 @@ class LocalEngine(Engine):
         qualified columns from a qualified table does."""
         import pyarrow as pa
 
-        connection = fakesnow_compat.duckdb_connection(self.session()).cursor()
+        connection = self._duckdb().cursor()
         try:
             reader = connection.sql(sql).to_arrow_reader(_ARROW_BATCH_ROWS)
             for batch in reader:
@@ -179,7 +175,7 @@ class LocalEngine(Engine):
         DuckDB connection, so it sees the rows of the open transaction; ``where`` is plain SQL that
         both dialects read alike (the loader's equality tests on identifiers and quoted names)."""
         sql = f"SELECT SUM(CAST(hash({', '.join(columns)}) AS HUGEINT)) FROM {qualified} WHERE {where}"
-        value = fakesnow_compat.duckdb_connection(self.session()).execute(sql).fetchone()[0]
+        value = self._duckdb().execute(sql).fetchone()[0]
         return None if value is None else int(value)
 
     def create_scratch_table(self, schema: str, hint: str, select_sql: str) -> str:
@@ -200,7 +196,7 @@ class LocalEngine(Engine):
         qualified = self.fqn(file.schema, self.scratch_name(file.hint))
         path = str(file.path.resolve()).replace("'", "''")
         source = _read_csv_sql(f"'{path}'", file.columns, parallel=not file.multiline)
-        fakesnow_compat.duckdb_connection(self.session()).execute(
+        self._duckdb().execute(
             f"CREATE VIEW {qualified} AS SELECT ordinality AS {file.columns[0]}, * EXCLUDE (ordinality) FROM {source}"
         )
         return CsvLanding(qualified, None, is_view=True)
@@ -227,7 +223,7 @@ class LocalEngine(Engine):
             f"INSERT INTO {landing} ({', '.join(columns)}) SELECT ordinality, * EXCLUDE (ordinality) "
             f"FROM {_read_csv_sql('?', columns, parallel=False)}"
         )
-        rows = fakesnow_compat.duckdb_connection(self.session()).execute(sql, [str(local_file)]).fetchall()
+        rows = self._duckdb().execute(sql, [str(local_file)]).fetchall()
         return int(rows[0][0])
 
 
