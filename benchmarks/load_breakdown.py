@@ -8,8 +8,11 @@ Each step adds one duty of the loader to the previous one and reports wall and C
 counts DuckDB's threads too, so it stays meaningful on a busy machine):
 
 1. DuckDB ``read_csv`` typed with ``store_rejects`` (the baseline's load of the file);
-2. the same plus the four load columns of a RAW table (source file, line number, load time, batch);
-3. the loader's INSERT in plain DuckDB: every field read as text, the reject rules, one cast per field;
+2. the same plus the four load columns of a RAW table (source file, line number, load time, batch),
+   the line numbers set from the rows' insertion order as in step 3;
+3. the loader's INSERT in plain DuckDB: every field read as text, the reject rules, one cast per field,
+   then the line numbers from the rows' insertion order (the embedded engine's route for a file
+   without a record map), in one transaction;
 4. the pre-check alone (Python: sha256, header, quoting, line map);
 5. the whole ``load_directory`` of a directory holding only this file (fakesnow, Snowpark, the log).
 """
@@ -64,14 +67,20 @@ def main(path: Path) -> None:
     )
     raw = f"CREATE TABLE raw ({columns}, _SOURCE_FILE VARCHAR, _FILE_ROW_NUMBER BIGINT, _LOADED_AT TIMESTAMP, _BATCH_ID VARCHAR)"
     loaded = insert_loaded_sql(
-        spec, "raw", "landing", source_file=str(path), loaded_at=datetime(2026, 1, 1), batch_id="b"
+        spec,
+        "raw",
+        "landing",
+        source_file=str(path),
+        loaded_at=datetime(2026, 1, 1),
+        batch_id="b",
+        numbered=False,
     )
     duck = duckdb.connect(str(work / "steps.duckdb"))
     fields = ", ".join(f"'F{i}': 'VARCHAR'" for i in range(1, len(spec.header) + 2))
     duck.execute(
-        f"CREATE VIEW landing AS SELECT ordinality AS FILE_ROW_NUMBER, * EXCLUDE (ordinality) FROM read_csv('{path}', "
-        f"columns={{{fields}}}, header=false, auto_detect=false, quote='\"', escape='\"', strict_mode=false, "
-        "null_padding=true, nullstr='__no_null__') WITH ORDINALITY"
+        f"CREATE VIEW landing AS SELECT CAST(NULL AS BIGINT) AS FILE_ROW_NUMBER, * FROM read_csv('{path}', "
+        f"columns={{{fields}}}, header=false, skip=1, auto_detect=false, quote='\"', escape='\"', "
+        "strict_mode=false, null_padding=true, nullstr='__no_null__')"
     )
     print(f"{path} ({path.stat().st_size / 1e6:.0f} MB)\n\n| step | wall s | CPU s |\n|---|---:|---:|")
     rejecting = reader[:-1] + ", store_rejects=true)"
@@ -79,16 +88,19 @@ def main(path: Path) -> None:
         "1. DuckDB read_csv typed, store_rejects",
         lambda: duck.execute(f"CREATE TABLE b1 AS SELECT * FROM {rejecting}"),
     )
+    numbering = "UPDATE {} SET _FILE_ROW_NUMBER = rowid - (SELECT MIN(rowid) FROM {}) + 2"
     _timed(
-        "2. + the four load columns",
+        "2. + the four load columns (line numbers from insertion order)",
         lambda: duck.execute(
-            f"CREATE TABLE b2 AS SELECT *, {constants}, ordinality + 1 AS _FILE_ROW_NUMBER FROM {reader} WITH ORDINALITY"
+            f"BEGIN; CREATE TABLE b2 AS SELECT *, {constants}, CAST(NULL AS BIGINT) AS _FILE_ROW_NUMBER "
+            f"FROM {reader}; {numbering.format('b2', 'b2')}; COMMIT"
         ),
     )
     duck.execute(raw)
+    insert = sqlglot.transpile(loaded, read="snowflake", write="duckdb")[0]
     _timed(
-        "3. the loader's INSERT (text, rules, casts)",
-        lambda: duck.execute(sqlglot.transpile(loaded, read="snowflake", write="duckdb")[0]),
+        "3. the loader's INSERT (text, rules, casts), then line numbers",
+        lambda: duck.execute(f"BEGIN; {insert}; {numbering.format('raw', 'raw')}; COMMIT"),
     )
     duck.close()
     _timed("4. pre-check (Python)", lambda: check_file(spec, path))

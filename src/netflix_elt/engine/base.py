@@ -39,7 +39,9 @@ class CsvFile:
     ``empty_select_sql`` is a SELECT with ``columns`` (row number, then one VARCHAR per field) and no
     rows; the landing is named ``<schema>.<hint>__SCRATCH_<id>``; ``stage``/``stage_path`` and
     ``file_format`` are the internal stage location and named file format of the PUT + COPY route;
-    ``multiline`` says that some quoted field holds a line break.
+    ``multiline`` says that some quoted field holds a line break; ``numbered=False`` lets an engine land
+    the records without row numbers when the caller numbers the rows it takes itself
+    (``Engine.number_inserted_rows``).
     """
 
     path: Path
@@ -51,6 +53,7 @@ class CsvFile:
     stage_path: str
     file_format: str
     multiline: bool = False
+    numbered: bool = True
 
 
 @dataclass(frozen=True)
@@ -60,11 +63,14 @@ class CsvLanding:
     ``name`` is a table or view with a row-number column then one VARCHAR column per field;
     ``records`` is the number of records the engine landed (header included) when it counted them
     while landing, None when the records are read from the file only by the statements that use them.
+    ``numbered=False``: the row-number column is NULL, the header is not in the landing, and an
+    INSERT ... SELECT from it keeps the file's order, for ``Engine.number_inserted_rows``.
     """
 
     name: str
     records: int | None
     is_view: bool = False
+    numbered: bool = True
 
 
 @dataclass(frozen=True)
@@ -364,6 +370,15 @@ class Engine(ABC):
                 self.drop_scratch_table(table)
             raise
         return CsvLanding(table, landed)
+
+    def number_inserted_rows(self, table: str, column: str, where: str, first: int) -> None:
+        """Set ``column`` of the rows of ``table`` matching ``where``, inserted in the open transaction
+        from an unnumbered landing, to ``first``, ``first + 1``, ... in the order they were inserted.
+
+        Only engines whose ``land_csv_file`` returns unnumbered landings implement it (Snowflake keeps
+        no insertion order; its landings are numbered by COPY).
+        """
+        raise NotImplementedError(f"the {self.kind} engine lands every CSV file numbered")
 
     def drop_landing(self, landing: CsvLanding) -> None:
         kind = "VIEW" if landing.is_view else "TABLE"

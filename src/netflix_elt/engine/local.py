@@ -190,16 +190,31 @@ class LocalEngine(Engine):
 
         The loader reads the landing once for the good records and, only when some record is not
         good, once more for the rejects; DuckDB's reader is parallel unless a quoted field holds a
-        line break (it cannot split such a file). The view is DuckDB SQL on the Session's own DuckDB
-        connection (it is not Snowflake SQL and is not recorded); the SQL that reads it is.
+        line break (it cannot split such a file). Numbering the records (``WITH ORDINALITY``) makes
+        the read single-threaded, so when the caller allows it (``file.numbered`` False) the view has
+        no numbers and no header: the rows an INSERT takes from it keep the file's order (DuckDB
+        preserves insertion order), and ``number_inserted_rows`` numbers them afterwards. The view is
+        DuckDB SQL on the Session's own DuckDB connection (it is not Snowflake SQL and is not
+        recorded); the SQL that reads it is.
         """
         qualified = self.fqn(file.schema, self.scratch_name(file.hint))
         path = str(file.path.resolve()).replace("'", "''")
-        source = _read_csv_sql(f"'{path}'", file.columns, parallel=not file.multiline)
+        numbered = file.numbered or file.multiline
+        source = _read_csv_sql(f"'{path}'", file.columns, parallel=not file.multiline, numbered=numbered)
+        fields = "ordinality, * EXCLUDE (ordinality)" if numbered else "CAST(NULL AS BIGINT), *"
         self._duckdb().execute(
-            f"CREATE VIEW {qualified} AS SELECT ordinality AS {file.columns[0]}, * EXCLUDE (ordinality) FROM {source}"
+            f"CREATE VIEW {qualified} ({', '.join(file.columns)}) AS SELECT {fields} FROM {source}"
         )
-        return CsvLanding(qualified, None, is_view=True)
+        return CsvLanding(qualified, None, is_view=True, numbered=numbered)
+
+    def number_inserted_rows(self, table: str, column: str, where: str, first: int) -> None:
+        """DuckDB's ``rowid`` of rows inserted in the open transaction runs contiguously in insertion
+        order, so the numbers are an offset from the smallest (DuckDB SQL on the Session's connection,
+        inside its transaction; ``where`` is plain SQL both dialects read alike)."""
+        self._duckdb().execute(
+            f"UPDATE {table} SET {column} = rowid - (SELECT MIN(rowid) FROM {table} WHERE {where}) + {first} "
+            f"WHERE {where}"
+        )
 
     def copy_csv_file(
         self,
@@ -221,24 +236,27 @@ class LocalEngine(Engine):
         """
         sql = (
             f"INSERT INTO {landing} ({', '.join(columns)}) SELECT ordinality, * EXCLUDE (ordinality) "
-            f"FROM {_read_csv_sql('?', columns, parallel=False)}"
+            f"FROM {_read_csv_sql('?', columns, parallel=False, numbered=True)}"
         )
         rows = self._duckdb().execute(sql, [str(local_file)]).fetchall()
         return int(rows[0][0])
 
 
-def _read_csv_sql(path_sql: str, columns: Sequence[str], *, parallel: bool) -> str:
-    """DuckDB's reader over a CSV file with the landing rules of ``Engine.copy_csv_file``, numbered.
+def _read_csv_sql(path_sql: str, columns: Sequence[str], *, parallel: bool, numbered: bool) -> str:
+    """DuckDB's reader over a CSV file with the landing rules of ``Engine.copy_csv_file``.
 
-    Every field is VARCHAR (no sniffing), an empty field stays '' (the NULL marker never occurs),
-    missing fields are NULL (``null_padding``), and ``WITH ORDINALITY`` numbers records in file order.
+    Every field is VARCHAR (no sniffing), an empty field stays '' (the NULL marker never occurs) and
+    missing fields are NULL (``null_padding``). ``numbered``: every record, the header included, with
+    ``WITH ORDINALITY`` numbering records in file order; otherwise the data records without numbers
+    (the header line skipped).
     """
     fields = ", ".join(f"'{name}': 'VARCHAR'" for name in columns[1:])
     return (
         f"read_csv({path_sql}, columns = {{{fields}}}, header = false, auto_detect = false, delim = ',', "
         f"quote = '\"', escape = '\"', strict_mode = false, null_padding = true, "
         f"parallel = {'true' if parallel else 'false'}, nullstr = '{_NO_NULL_MARKER}', "
-        f"max_line_size = {_MAX_LINE_BYTES}, buffer_size = {_BUFFER_BYTES}, encoding = 'utf-8') WITH ORDINALITY"
+        f"max_line_size = {_MAX_LINE_BYTES}, buffer_size = {_BUFFER_BYTES}, encoding = 'utf-8'"
+        + (") WITH ORDINALITY" if numbered else ", skip = 1)")
     )
 
 

@@ -118,6 +118,31 @@ def test_numbers_are_kept_exactly_up_to_the_64_bit_limits(engine: Engine, tmp_pa
     }
 
 
+@pytest.mark.parametrize("rejected_line", [None, 400_001], ids=["clean", "one-reject"])
+def test_line_numbers_hold_when_duckdb_reads_the_file_in_parallel(
+    engine: Engine, tmp_path: Path, rejected_line: int | None
+) -> None:
+    """A clean file lands unnumbered, is read in parallel (several of DuckDB's scan ranges and row
+    groups) and numbered in insertion order; a file with a reject is read again, numbered. Either
+    way each row's _FILE_ROW_NUMBER is its line (every record's timestamp here is its line number)."""
+    records = 600_000
+    text = "".join(f"{line % 1000 + 1},{line % 97 + 1},3.5,{line}\n" for line in range(2, records + 2))
+    if rejected_line is not None:
+        text = text.replace(f",{rejected_line}\n", f",{rejected_line}x\n")
+    source = _source(tmp_path / "d", {"ratings.csv": f"{RATINGS_HEADER}\n{text}"})
+
+    summary = load_directory(engine, source)
+
+    assert (summary.rows_read, summary.rows_rejected) == (records, 0 if rejected_line is None else 1)
+    assert _rows(
+        engine,
+        "SELECT COUNT(*), COUNT_IF(_FILE_ROW_NUMBER = EPOCH_SECONDS), MIN(_FILE_ROW_NUMBER), "
+        "MAX(_FILE_ROW_NUMBER) FROM MOVIELENS.RAW.RAW_RATINGS",
+    ) == [(summary.rows_loaded, summary.rows_loaded, 2, records + 1)]
+    if rejected_line is not None:
+        assert [line for _, line, _, _ in _rejects(engine)] == [rejected_line]
+
+
 def test_a_non_utf8_record_is_rejected_with_line_and_byte_offset(engine: Engine, tmp_path: Path) -> None:
     body = b"movieId,title,genres\r\n1,Toy Story (1995),Comedy\r\n2,Mis\xe9rables (1995),Drama\r\n3,Heat (1995),Action\r\n"
     source = _source(tmp_path / "d", {"movies.csv": body})

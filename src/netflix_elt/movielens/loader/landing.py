@@ -89,17 +89,20 @@ def insert_record_map_sql(map_table: str, ranges: list[RecordRange]) -> list[str
     return statements
 
 
-def checked_sql(spec: RawFile, landing: str, record_map: str | None = None) -> str:
+def checked_sql(spec: RawFile, landing: str, record_map: str | None = None, *, numbered: bool = True) -> str:
     """The data records of the landing with their LINE_NUMBER, typed values V1..Vn and REASON (NULL for
-    a good record)."""
+    a good record). An unnumbered landing (``CsvLanding.numbered``) holds only data records, and their
+    LINE_NUMBER is NULL; it takes no record map."""
     fields = [f"l.{field_name(i)}" for i in range(1, landing_width(spec) + 1)]
     values = [f"{sql} AS {value_name(i)}" for i, sql in enumerate(typed_values_sql(spec), 1)]
     data_rows = f"l.{ROW_NUMBER} > {HEADER_ROW}"
     if record_map is None:
         source = f"SELECT l.{ROW_NUMBER} AS LINE_NUMBER"
-        joined = f"FROM {landing} AS l WHERE {data_rows}"
+        joined = f"FROM {landing} AS l" + (f" WHERE {data_rows}" if numbered else "")
         reason = reason_sql(spec)
     else:
+        if not numbered:
+            raise ValueError("a record map needs a numbered landing")
         source = f"SELECT l.{ROW_NUMBER} + COALESCE(m.EXTRA_LINES, 0) AS LINE_NUMBER, m.FORCED_REASON"
         joined = (
             f"FROM {landing} AS l LEFT JOIN {record_map} AS m "
@@ -118,14 +121,16 @@ def insert_loaded_sql(
     loaded_at: datetime,
     batch_id: str,
     record_map: str | None = None,
+    numbered: bool = True,
 ) -> str:
-    """INSERT the good records, typed, with the four load columns."""
+    """INSERT the good records, typed, with the four load columns (the line number NULL from an
+    unnumbered landing: see ``checked_sql``)."""
     columns = ", ".join([*spec.column_names, "_SOURCE_FILE", "_FILE_ROW_NUMBER", "_LOADED_AT", "_BATCH_ID"])
     typed = [value_name(i) for i in range(1, len(spec.columns) + 1)]
     values = ", ".join([*typed, literal(source_file), "LINE_NUMBER", literal(loaded_at), literal(batch_id)])
     return (
         f"INSERT INTO {raw_table} ({columns}) SELECT {values} "
-        f"FROM ({checked_sql(spec, landing, record_map)}) AS c WHERE c.REASON IS NULL"
+        f"FROM ({checked_sql(spec, landing, record_map, numbered=numbered)}) AS c WHERE c.REASON IS NULL"
     )
 
 
@@ -169,8 +174,12 @@ def content_parts(
     line endings, quoting or record order give the same four numbers. Sums of 64-bit hashes keep
     duplicate records apart, which XOR would not.
     """
-    batch = literal(batch_id)
     return [
-        (raw_table, f"_BATCH_ID = {batch}"),
-        (rejects_table, f"BATCH_ID = {batch} AND TARGET_TABLE = {literal(spec.table)}"),
+        (raw_table, loaded_rows_condition(batch_id)),
+        (rejects_table, f"BATCH_ID = {literal(batch_id)} AND TARGET_TABLE = {literal(spec.table)}"),
     ]
+
+
+def loaded_rows_condition(batch_id: str) -> str:
+    """The condition on a RAW table that selects the rows one batch loaded into it."""
+    return f"_BATCH_ID = {literal(batch_id)}"

@@ -193,27 +193,32 @@ class _FileLoader:
         return f"batch {rows[0][0]}, file {rows[0][1]}" if rows else None
 
     def _load(self) -> tuple[int, int]:
-        """Land the file, then publish it; the landing and the record map are always dropped."""
-        landed: CsvLanding | None = None
+        """Land the file, then publish it; the landings and the record map are always dropped."""
+        landings: list[CsvLanding] = []
         record_map: str | None = None
         try:
-            landed = self._land()
             record_map = self._record_map()
-            return self._publish(landed.name, record_map)
+            # Without a record map the engine may land the records unnumbered (faster); the numbered
+            # landing is then the way to the rejects' line numbers, if there are rejects.
+            landings.append(self._land(numbered=record_map is not None))
+            if not landings[0].numbered:
+                landings.append(self._land(numbered=True))
+            return self._publish(landings, record_map)
         finally:
             with contextlib.suppress(Exception):
                 if record_map is not None:
                     self.engine.drop_scratch_table(record_map)
-            with contextlib.suppress(Exception):
-                if landed is not None:
+            for landed in landings:
+                with contextlib.suppress(Exception):
                     self.engine.drop_landing(landed)
 
-    def _land(self) -> CsvLanding:
+    def _land(self, *, numbered: bool) -> CsvLanding:
         """Make every record readable as text and check the records the warehouse saw, when it counted."""
         readable = self.path
         if self.check.repairs:  # bytes the warehouse cannot read: land a copy with U+FFFD in their place
             readable = self.repairs_dir / f"{self.spec.table}-{self.path.name}"
-            write_repaired_copy(self.path, self.check.repairs, readable)
+            if not readable.exists():
+                write_repaired_copy(self.path, self.check.repairs, readable)
         landed = self.engine.land_csv_file(
             CsvFile(
                 readable,
@@ -225,6 +230,7 @@ class _FileLoader:
                 stage_path=f"{self.batch_id}/{self.spec.table}",
                 file_format=self.names.file_format,
                 multiline=self.check.multiline,
+                numbered=numbered,
             )
         )
         if landed.records is not None and landed.records != self.check.records + 1:  # + the header
@@ -250,17 +256,28 @@ class _FileLoader:
             raise
         return table
 
-    def _publish(self, landing_name: str, record_map: str | None) -> tuple[int, int]:
+    def _publish(self, landings: list[CsvLanding], record_map: str | None) -> tuple[int, int]:
         """One transaction: (replace: empty the RAW table,) good records -> RAW, the rest -> LOAD_REJECTS,
-        the content hash, log."""
+        the content hash, log. ``landings``: the first one, then a numbered one if the first is not."""
         engine = self.engine
+        landed = landings[0]
         with engine.transaction():
             if self.mode == "replace":
                 engine.execute(f"DELETE FROM {self.raw_table}")
-            loaded = _affected(engine.execute(self._insert_loaded(landing_name, record_map)))
+            loaded = _affected(engine.execute(self._insert_loaded(landed, record_map)))
+            if not landed.numbered:
+                unnumbered = f"{landing.loaded_rows_condition(self.batch_id)} AND _FILE_ROW_NUMBER IS NULL"
+                if loaded == self.check.records:  # every record loaded: line = header + position
+                    engine.number_inserted_rows(
+                        self.raw_table, "_FILE_ROW_NUMBER", unnumbered, landing.HEADER_ROW + 1
+                    )
+                else:  # the rejects, and the rows after them, need the numbered landing
+                    engine.execute(f"DELETE FROM {self.raw_table} WHERE {unnumbered}")
+                    landed = landings[1]
+                    loaded = _affected(engine.execute(self._insert_loaded(landed, record_map)))
             rejected = 0
             if loaded != self.check.records:  # a clean file skips the second read of the landing
-                rejected = _affected(engine.execute(self._insert_rejects(landing_name, record_map)))
+                rejected = _affected(engine.execute(self._insert_rejects(landed.name, record_map)))
             if loaded + rejected != self.check.records:
                 raise self._disagreement(loaded + rejected)
             content_hash = self._content_hash()
@@ -291,15 +308,16 @@ class _FileLoader:
             hint="a quote or line break is read differently by the two; check the quoting of the file",
         )
 
-    def _insert_loaded(self, landing_name: str, record_map: str | None) -> str:
+    def _insert_loaded(self, landed: CsvLanding, record_map: str | None) -> str:
         return landing.insert_loaded_sql(
             self.spec,
             self.raw_table,
-            landing_name,
+            landed.name,
             source_file=self.source_file,
             loaded_at=self.started_at,
             batch_id=self.batch_id,
             record_map=record_map,
+            numbered=landed.numbered,
         )
 
     def _insert_rejects(self, landing_name: str, record_map: str | None) -> str:
