@@ -226,6 +226,40 @@ def test_checks_that_judge_rows_one_by_one_run_on_the_changed_rows_only(checked:
     assert third["RAW_SALES"].message.endswith("its checks (success) stand") and not third["RAW_SALES"].checks
 
 
+def test_snapshot_invariants_run_on_the_versions_of_the_keys_a_run_touched(checked: Project) -> None:
+    daily = checked
+    play(daily, 0)
+    history = play(daily, 1)["PRODUCTS_HISTORY"]
+    keys = "the rows sharing a key with the changed rows"
+    assert checks_of(history) == {
+        "one_current_row_per_key(unique_key)": (True, keys),
+        "no_overlapping_validity(unique_key)": (True, keys),
+    }
+    # product 11 moved (its version closed: old and new image; a new one added), 13 is new
+    changes = daily.sql(
+        f"SELECT _CHANGE_SIGN, PRODUCT_ID, CATEGORY, IS_CURRENT FROM {change_table(daily.engine, 'PRODUCTS_HISTORY')} "
+        "WHERE _CHANGE_VERSION = 2 ORDER BY PRODUCT_ID, _CHANGE_SIGN, IS_CURRENT"
+    ).collect()
+    assert [tuple(r) for r in changes] == [
+        (-1, 11, "games", True),
+        (1, 11, "games", False),
+        (1, 11, "music", True),
+        (1, 13, "music", True),
+    ]
+    # a second current version of product 12 (written behind the snapshot's back): day 2 removes 12,
+    # so its versions are checked, and the invariant fails on them
+    daily.sql(
+        "INSERT INTO MOVIELENS.SNAPSHOTS.PRODUCTS_HISTORY SELECT PRODUCT_ID, CATEGORY, "
+        "DATEADD('hour', 1, VALID_FROM), VALID_TO, IS_CURRENT, IS_DELETED, SNAPSHOT_RUN_AT "
+        "FROM MOVIELENS.SNAPSHOTS.PRODUCTS_HISTORY WHERE PRODUCT_ID = 12"
+    ).collect()
+    load_day(daily, 2)
+    failed = daily.build(run_started_at=MONDAY + timedelta(days=2)).by_name()["PRODUCTS_HISTORY"]
+    assert {name for name, (ok, _) in checks_of(failed).items() if not ok} == {
+        "no_overlapping_validity(unique_key)"
+    }
+
+
 def test_a_bad_changed_row_fails_its_check_and_keeps_failing_until_fixed(checked: Project) -> None:
     daily = checked
     play(daily, 0)

@@ -32,7 +32,7 @@ from netflix_elt import (
 )
 from netflix_elt.engine import Engine
 from netflix_elt.project import Project
-from netflix_elt.quality import gxe, singular
+from netflix_elt.quality import gxe, singular, snapshot_invariants
 from projects.helpers import insert_rows, load_rows
 
 RAW_SALES_TYPES = {
@@ -105,7 +105,8 @@ def products(raw_products: DataFrame) -> DataFrame:
         check_cols=("CATEGORY",),
         hard_deletes="invalidate",
         changes_of=("products",),
-    )
+    ),
+    checks=[*snapshot_invariants()],
 )
 def products_history(products: DataFrame) -> DataFrame:
     return products.select("PRODUCT_ID", "CATEGORY")

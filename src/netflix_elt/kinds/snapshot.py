@@ -12,6 +12,10 @@ a run compares only the keys that input added, changed or removed since the snap
 history of every other key already holds its current row. Whenever those changes cannot be read (the
 model's code changed, the input was rebuilt in full, another input changed), every row is compared,
 as without ``changes_of``.
+
+A snapshot keeps a change set (see ``netflix_elt.changes``) when a model reads it or one of its checks
+can run on changed rows (the snapshot invariants run on the versions of the keys a run touched): the
+versions it closes (old and new images) and the versions it adds.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from typing import ClassVar, Literal
 from pydantic import model_validator
 from sqlglot import exp
 
-from netflix_elt.changes import FullRebuildNeeded, require_changes_of
+from netflix_elt.changes import ChangeLog, FullRebuildNeeded, require_changes_of
 from netflix_elt.contracts import ContractColumn
 from netflix_elt.errors import ModelError, ProjectError
 from netflix_elt.kinds import enforce
@@ -71,6 +75,10 @@ class Snapshot(Kind):
 
     def change_inputs(self, read_tables: set[str]) -> tuple[str, ...]:
         return tuple(n.upper() for n in self.changes_of)
+
+    @property
+    def keeps_changes(self) -> bool:
+        return True
 
     def row_key(self) -> tuple[str, ...]:
         """One row per key and VALID_FROM, when VALID_FROM comes from the data (else none is known)."""
@@ -123,12 +131,14 @@ class Snapshot(Kind):
         ]
 
     def build(self, job: BuildJob) -> BuildOutcome:
-        engine = job.engine
+        engine, log = job.engine, job.change_log
         run_at = timestamp_literal(job.run_started_at)
         select = job.select_sql(job.full_context())
         if job.target_type() != "TABLE":  # none yet, or a view with no history
             self._check_keys(job, f"({select})")
             job.replace_target(self.initial_sql(select, run_at))
+            if log is not None:
+                log.reset()
             rows = engine.row_count(job.target)
             return BuildOutcome(rows=rows, inserted=rows, updated=0, deleted=0)
 
@@ -139,7 +149,11 @@ class Snapshot(Kind):
         scratch = [source]
         try:
             self._check_keys(job, source)
-            columns = self._check_contract(job, source) if job.contract else self._sync_columns(job, source)
+            reshaped = False
+            if job.contract:
+                columns = self._check_contract(job, source)
+            else:
+                columns, reshaped = self._sync_columns(job, source)
             changes = engine.create_scratch_table(
                 job.schema,
                 job.model,
@@ -152,29 +166,55 @@ class Snapshot(Kind):
                     job.schema, job.model, self.deletions_sql(job.target, source, changed_keys)
                 )
                 scratch.append(deletions)
+            # (versions to close: keys in a scratch table, alias, VALID_TO), (versions to add: rows, meta)
+            closing: list[tuple[str, str, exp.Expr]] = [(changes, "c", column_ref("NEW_VALID_FROM", "c"))]
+            adding = [(changes, ["NEW_VALID_FROM", "NULL", "TRUE", "FALSE", run_at])]
+            if deletions:
+                closing.append((deletions, "d", _timestamp(run_at)))
+                if self.hard_deletes == "new_record":
+                    adding.append((deletions, [run_at, "NULL", "TRUE", "TRUE", run_at]))
+            if log is not None:
+                log.prepare(reshaped)
             with engine.transaction():
-                closed = affected_rows(engine.execute(self.close_changed_sql(job.target, changes)))
-                deleted = 0
-                if deletions:
-                    deleted = affected_rows(
-                        engine.execute(self.close_deleted_sql(job.target, deletions, run_at))
-                    )
-                inserted = affected_rows(
-                    engine.execute(self.insert_changes_sql(job.target, changes, columns, run_at))
+                if log is not None:
+                    self._log_changes(job, log, closing, adding, columns)
+                closed = [
+                    affected_rows(engine.execute(self._close(job.target, keys, alias, valid_to)))
+                    for keys, alias, valid_to in closing
+                ]
+                inserted = sum(
+                    affected_rows(engine.execute(self._insert(job.target, rows, columns, meta)))
+                    for rows, meta in adding
                 )
-                if deletions and self.hard_deletes == "new_record":
-                    inserted += affected_rows(
-                        engine.execute(self.insert_deleted_sql(job.target, deletions, columns, run_at))
-                    )
             return BuildOutcome(
                 rows=engine.row_count(job.target),
                 inserted=inserted,
-                updated=closed + deleted,
-                deleted=deleted,
+                updated=sum(closed),
+                deleted=sum(closed[1:]),
             )
         finally:
             for table in scratch:
                 engine.drop_scratch_table(table)
+
+    def _log_changes(
+        self,
+        job: BuildJob,
+        log: ChangeLog,
+        closing: list[tuple[str, str, exp.Expr]],
+        adding: list[tuple[str, list[str]]],
+        columns: list[str],
+    ) -> None:
+        """Record the change set before the writes: each version about to be closed (old image, then
+        new image) and each version about to be added."""
+        every = [c.name for c in job.engine.columns(job.target)]
+        for source, alias, valid_to in closing:
+            for sign, image in ((-1, None), (1, valid_to)):
+                closing_sql = self.closing_sql(job.target, source, alias, every, image)
+                job.engine.execute(log.append_sql(sign, closing_sql, every))
+        for source, meta in adding:
+            job.engine.execute(
+                log.append_sql(1, self.version_rows_sql(source, columns, meta), [*columns, *META_COLUMNS])
+            )
 
     def _changed_keys_sql(self, job: BuildJob) -> str | None:
         """The keys ``changes_of`` inputs added, changed or removed since the last run (None: compare
@@ -234,16 +274,19 @@ class Snapshot(Kind):
         enforce.check_rows(job, data, source)
         return list(data.names)
 
-    def _sync_columns(self, job: BuildJob, source: str) -> list[str]:
-        """Add columns the model gained; return the data columns both sides have, in target order."""
+    def _sync_columns(self, job: BuildJob, source: str) -> tuple[list[str], bool]:
+        """Add columns the model gained; return the data columns both sides have, in target order, and
+        whether the target gained any."""
         target_columns = [c.name for c in job.engine.columns(job.target) if c.name not in META_COLUMNS]
         source_columns = job.engine.columns(source)
+        added = False
         for column in source_columns:
             if column.name not in target_columns:
                 job.engine.execute(f"ALTER TABLE {job.target} ADD COLUMN {column.name} {column.type}")
                 target_columns.append(column.name)
+                added = True
         present = {c.name for c in source_columns}
-        return [c for c in target_columns if c in present]
+        return [c for c in target_columns if c in present], added
 
     # -- SQL (Snowflake) ----------------------------------------------------------------------
     @property
@@ -335,18 +378,24 @@ class Snapshot(Kind):
             .where(exp.and_(*conditions))
         )
 
-    def close_changed_sql(self, target: str, changes: str) -> str:
-        return self._close(target, changes, "c", column_ref("NEW_VALID_FROM", "c"))
+    def closing_sql(
+        self, target: str, source: str, alias: str, every: list[str], valid_to: exp.Expr | None
+    ) -> str:
+        """The current versions of the keys in ``source`` (what ``_close`` closes), with ``every`` column
+        of the target: as they are (``valid_to`` None) or as closing leaves them."""
+        closed = {} if valid_to is None else {"VALID_TO": valid_to, "IS_CURRENT": exp.false()}
+        projection = [closed[c].as_(c) if c in closed else column_ref(c, "t") for c in every]
+        on = exp.and_(column_ref("IS_CURRENT", "t"), *key_matches(self.keys, "t", alias))
+        return render(
+            exp.select(*projection).from_(table_ref(target, "t")).join(table_ref(source, alias), on=on)
+        )
 
-    def close_deleted_sql(self, target: str, deletions: str, run_at: str) -> str:
-        return self._close(target, deletions, "d", _timestamp(run_at))
-
-    def insert_changes_sql(self, target: str, changes: str, columns: list[str], run_at: str) -> str:
-        meta = ["NEW_VALID_FROM", "NULL", "TRUE", "FALSE", run_at]
-        return self._insert(target, changes, columns, meta)
-
-    def insert_deleted_sql(self, target: str, deletions: str, columns: list[str], run_at: str) -> str:
-        return self._insert(target, deletions, columns, [run_at, "NULL", "TRUE", "TRUE", run_at])
+    def version_rows_sql(self, source: str, columns: list[str], meta: list[str]) -> str:
+        """The versions ``_insert`` adds from ``source``, as a SELECT with the target's column names."""
+        values = [*columns_ref(columns), *(exp.maybe_parse(m, dialect="snowflake") for m in meta)]
+        names = [*columns, *META_COLUMNS]
+        aliased = [value.as_(name) for value, name in zip(values, names, strict=True)]
+        return render(exp.select(*aliased).from_(table_ref(source)))
 
     def _join(self, left: str, right: str) -> exp.Expr:
         return pairs_equal(self.keys, left, right)

@@ -27,7 +27,7 @@ from netflix_elt.declare import ModelSpec
 from netflix_elt.engine import Column
 from netflix_elt.quality.custom import CUSTOM_CHECKS
 from netflix_elt.quality.custom_sql import CheckScope, evaluate
-from netflix_elt.quality.delta import describe, key_rows_sql, scope_of, unique_columns
+from netflix_elt.quality.delta import describe, key_columns, key_rows_sql, scope_of
 from netflix_elt.quality.errors import QualityError
 from netflix_elt.quality.expectations import DOMAIN_KWARGS, ExpectationCall, ExpectationCheck, check
 from netflix_elt.quality.gx_route import GxValidator, make_expectation
@@ -111,12 +111,15 @@ class QualityRunner:
             for _, item in named
         ]
         groups: dict[str, list[int]] = {}
-        for index, ((_, item), scope) in enumerate(zip(named, scopes, strict=True)):
+        unique_key = getattr(spec.kind, "unique_key", ()) or ()
+        for index, (_, item) in enumerate(named):
             relation = target
-            if scope == "delta" and delta is not None:
+            if scopes[index] == "keys" and not key_columns(item, unique_key):
+                scopes[index] = "table"  # a snapshot invariant with no key: it fails on the whole table
+            if scopes[index] == "delta" and delta is not None:
                 relation = delta.relation
-            elif scope == "keys" and delta is not None:
-                relation = f"({key_rows_sql(target, delta.relation, unique_columns(item))})"
+            elif scopes[index] == "keys" and delta is not None:
+                relation = f"({key_rows_sql(target, delta.relation, key_columns(item, unique_key))})"
             groups.setdefault(relation, []).append(index)
         evaluated: dict[int, Evaluated] = {}
         for relation, indices in groups.items():

@@ -10,19 +10,22 @@ itself gives the same answer on the changed rows as on the whole table:
   ``delta_safe=True`` (their query judges rows one by one) whose other models did not change;
 - ``keys``: uniqueness (column or compound): the table's rows that share a key with a changed row, so a
   new duplicate of an old row is found; ``delta`` when the key holds one of the delta's fresh keys
-  (a source's ``loaded_at``, a merge's unique_key: no unchanged row can share such a key);
-- everything else (row-count reconciliations, snapshot invariants, aggregate expectations, singular
-  checks not declared delta-safe, checks whose models changed) runs on the whole table.
+  (a source's ``loaded_at``, a merge's unique_key: no unchanged row can share such a key). The
+  snapshot invariants too (one current row per key, no overlapping validity): each judges the versions
+  of one key together, and the versions of keys with no changed row are as they were;
+- everything else (row-count reconciliations, aggregate expectations, singular checks not declared
+  delta-safe, checks whose models changed) runs on the whole table.
 
 Each result says where it ran (``scope``), so a report never presents a delta check as a full one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from netflix_elt.quality.custom import RelationshipCheck, SingularCheck
+from netflix_elt.quality.custom import CurrentRowCheck, RelationshipCheck, SingularCheck, ValidityCheck
 from netflix_elt.quality.expectations import ExpectationCheck
 from netflix_elt.sql import pairs_not_distinct, render
 
@@ -59,6 +62,8 @@ def scope_of(item: Any, delta: DeltaScope | None) -> Scope:
             held = set(unique_columns(item))
             return "delta" if any(fresh <= held for fresh in delta.fresh_keys) else "keys"
         return "table"
+    if isinstance(item, (CurrentRowCheck, ValidityCheck)):
+        return "keys"
     if isinstance(item, RelationshipCheck):
         return "table" if item.to in delta.changed_refs else "delta"
     if isinstance(item, SingularCheck) and item.delta_safe:
@@ -75,6 +80,14 @@ def unique_columns(item: ExpectationCheck) -> list[str]:
     arguments = item.expectation.rule_arguments
     names = arguments.get("column_list") or [arguments.get("column")]
     return [str(name).upper() for name in names]
+
+
+def key_columns(item: Any, unique_key: Sequence[str]) -> list[str]:
+    """The key of a check whose scope is ``keys``: a uniqueness check's columns, a snapshot invariant's
+    key (by default the snapshot's ``unique_key``)."""
+    if isinstance(item, ExpectationCheck):
+        return unique_columns(item)
+    return [name.upper() for name in (item.key or unique_key)]
 
 
 def key_rows_sql(target: str, delta: str, columns: list[str]) -> str:
