@@ -39,8 +39,9 @@ class CsvFile:
     ``empty_select_sql`` is a SELECT with ``columns`` (row number, then one VARCHAR per field) and no
     rows; the landing is named ``<schema>.<hint>__SCRATCH_<id>``; ``stage``/``stage_path`` and
     ``file_format`` are the internal stage location and named file format of the PUT + COPY route;
-    ``multiline`` says that some quoted field holds a line break; ``numbered=False`` lets an engine land
-    the records without row numbers when the caller numbers the rows it takes itself
+    ``multiline`` says that some quoted field holds a line break; ``longest_line`` is the length in
+    bytes of the file's longest line, when known; ``numbered=False`` lets an engine land the records
+    without row numbers when the caller numbers the rows it takes itself
     (``Engine.number_inserted_rows``).
     """
 
@@ -54,6 +55,7 @@ class CsvFile:
     file_format: str
     multiline: bool = False
     numbered: bool = True
+    longest_line: int | None = None
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,11 @@ _MAX_LINE_BYTES = 64 << 20
 # DuckDB's reader otherwise buffers 16 x max_line_size at once (capped at the file's size): a 700 MB
 # ratings.csv was one 673 MiB allocation, which fails below that memory_limit; it must hold a line.
 _BUFFER_BYTES = 2 * _MAX_LINE_BYTES
-# Below this size a file is landed numbered even when the caller could number it: its read is not what
-# takes the time, and renumbering the inserted rows costs more than the parallel read saves (measured:
-# a 43 MB tags.csv 1.34 s numbered vs 1.45 s not, a 140 MB ratings.csv 3.8 s vs 2.7 s).
-_PARALLEL_READ_MIN_BYTES = 64 << 20
+# DuckDB splits a file between its threads by buffer: a file under one 128 MB buffer whose longest
+# line is known to be short is read in 16 MB buffers (a 43 MB tags.csv in 0.46 s on two threads, 0.80 s
+# in one buffer). Larger files keep 128 MB buffers: each buffer's rows wait in memory to be inserted in
+# order (16 MB buffers for ratings.csv at 25M: 2.1 GB and spilling, 18.6 s instead of 12.4 s).
+_SMALL_BUFFER_BYTES = 16 << 20
 # A relation's columns in DuckDB's catalog, with the length fakesnow keeps of a VARCHAR(n).
 _COLUMNS_SQL = (
     "SELECT c.column_name, c.data_type, c.is_nullable, x.ext_character_maximum_length "
@@ -196,15 +197,19 @@ class LocalEngine(Engine):
         good, once more for the rejects; DuckDB's reader is parallel unless a quoted field holds a
         line break (it cannot split such a file). Numbering the records (``WITH ORDINALITY``) makes
         the read single-threaded, so when the caller allows it (``file.numbered`` False) and the file
-        is large enough for that to matter, the view has no numbers and no header: the rows an INSERT takes from it keep the file's order (DuckDB
-        preserves insertion order), and ``number_inserted_rows`` numbers them afterwards. The view is
-        DuckDB SQL on the Session's own DuckDB connection (it is not Snowflake SQL and is not
-        recorded); the SQL that reads it is.
+        is large enough for that to matter, the view has no numbers and no header: the rows an INSERT
+        takes from it keep the file's order (DuckDB preserves insertion order), and
+        ``number_inserted_rows`` numbers them afterwards. The view is DuckDB SQL on the Session's own
+        DuckDB connection (it is not Snowflake SQL and is not recorded); the SQL that reads it is.
         """
         qualified = self.fqn(file.schema, self.scratch_name(file.hint))
         path = str(file.path.resolve()).replace("'", "''")
-        numbered = file.numbered or file.multiline or file.path.stat().st_size < _PARALLEL_READ_MIN_BYTES
-        source = _read_csv_sql(f"'{path}'", file.columns, parallel=not file.multiline, numbered=numbered)
+        line, buffer = _reader_sizes(file)
+        # a file within one buffer is read by one thread: numbering it costs nothing
+        numbered = file.numbered or file.multiline or file.path.stat().st_size <= buffer
+        source = _read_csv_sql(
+            f"'{path}'", file.columns, parallel=not file.multiline, numbered=numbered, sizes=(line, buffer)
+        )
         fields = "ordinality, * EXCLUDE (ordinality)" if numbered else "CAST(NULL AS BIGINT), *"
         self._duckdb().execute(
             f"CREATE VIEW {qualified} ({', '.join(file.columns)}) AS SELECT {fields} FROM {source}"
@@ -240,26 +245,41 @@ class LocalEngine(Engine):
         """
         sql = (
             f"INSERT INTO {landing} ({', '.join(columns)}) SELECT ordinality, * EXCLUDE (ordinality) "
-            f"FROM {_read_csv_sql('?', columns, parallel=False, numbered=True)}"
+            f"FROM {_read_csv_sql('?', columns, parallel=False, numbered=True, sizes=(_MAX_LINE_BYTES, _BUFFER_BYTES))}"
         )
         rows = self._duckdb().execute(sql, [str(local_file)]).fetchall()
         return int(rows[0][0])
 
 
-def _read_csv_sql(path_sql: str, columns: Sequence[str], *, parallel: bool, numbered: bool) -> str:
+def _reader_sizes(file: CsvFile) -> tuple[int, int]:
+    """DuckDB's ``max_line_size`` and ``buffer_size`` for ``file``: small buffers for a file under one
+    large buffer whose longest line is known and short (no quoted line breaks), so that several threads
+    share its read; else room for lines of up to 64 MiB."""
+    short = (
+        not file.multiline and file.longest_line is not None and 4 * file.longest_line <= _SMALL_BUFFER_BYTES
+    )
+    if short and file.path.stat().st_size < _BUFFER_BYTES:
+        return _SMALL_BUFFER_BYTES // 2, _SMALL_BUFFER_BYTES
+    return _MAX_LINE_BYTES, _BUFFER_BYTES
+
+
+def _read_csv_sql(
+    path_sql: str, columns: Sequence[str], *, parallel: bool, numbered: bool, sizes: tuple[int, int]
+) -> str:
     """DuckDB's reader over a CSV file with the landing rules of ``Engine.copy_csv_file``.
 
     Every field is VARCHAR (no sniffing), an empty field stays '' (the NULL marker never occurs) and
     missing fields are NULL (``null_padding``). ``numbered``: every record, the header included, with
     ``WITH ORDINALITY`` numbering records in file order; otherwise the data records without numbers
-    (the header line skipped).
+    (the header line skipped). ``sizes``: ``max_line_size`` and ``buffer_size``.
     """
     fields = ", ".join(f"'{name}': 'VARCHAR'" for name in columns[1:])
+    line, buffer = sizes
     return (
         f"read_csv({path_sql}, columns = {{{fields}}}, header = false, auto_detect = false, delim = ',', "
         f"quote = '\"', escape = '\"', strict_mode = false, null_padding = true, "
         f"parallel = {'true' if parallel else 'false'}, nullstr = '{_NO_NULL_MARKER}', "
-        f"max_line_size = {_MAX_LINE_BYTES}, buffer_size = {_BUFFER_BYTES}, encoding = 'utf-8'"
+        f"max_line_size = {line}, buffer_size = {buffer}, encoding = 'utf-8'"
         + (") WITH ORDINALITY" if numbered else ", skip = 1)")
     )
 

@@ -190,7 +190,7 @@ class Snapshot(Kind):
                 rows=engine.row_count(job.target),
                 inserted=inserted,
                 updated=sum(closed),
-                deleted=sum(closed[1:]),
+                deleted=sum(closed[1:]),  # the closing of deleted keys, if any
             )
         finally:
             for table in scratch:

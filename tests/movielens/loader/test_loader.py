@@ -530,13 +530,15 @@ def test_precheck_does_not_depend_on_chunk_boundaries(
     monkeypatch.setattr(precheck, "CHUNK_BYTES", chunk_bytes)
     small = check_file(FILES_BY_NAME["tags.csv"], path)
 
-    assert (small.sha256, small.records, small.line_offsets, small.size_bytes) == (
+    assert (small.sha256, small.records, small.line_offsets, small.size_bytes, small.longest_line) == (
         reference.sha256,
         reference.records,
         reference.line_offsets,
         reference.size_bytes,
+        reference.longest_line,
     )
     assert reference.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert reference.longest_line == max(len(line) + 1 for line in path.read_bytes().split(b"\n"))
     assert reference.size_bytes == path.stat().st_size
     # records 2..3 on their own lines, record 3 spans two lines, two blank lines before the last record.
     assert reference.records == 8 and reference.line_offsets == ((4, 1), (9, 3))

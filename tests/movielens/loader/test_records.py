@@ -118,16 +118,15 @@ def test_numbers_are_kept_exactly_up_to_the_64_bit_limits(engine: Engine, tmp_pa
     }
 
 
-@pytest.mark.parametrize("rejected_line", [None, 400_001], ids=["clean", "one-reject"])
+@pytest.mark.parametrize("rejected_line", [None, 700_001], ids=["clean", "one-reject"])
 def test_line_numbers_hold_when_duckdb_reads_the_file_in_parallel(
-    engine: Engine, tmp_path: Path, rejected_line: int | None, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, tmp_path: Path, rejected_line: int | None
 ) -> None:
-    """A clean file lands unnumbered, is read in parallel (several of DuckDB's scan ranges and row
-    groups) and numbered in insertion order; a file with a reject is read again, numbered. Either
-    way each row's _FILE_ROW_NUMBER is its line (every record's timestamp here is its line number).
-    The engine lands files from 64 MB that way; this 12 MB file is made to take the same route."""
-    monkeypatch.setattr("netflix_elt.engine.local._PARALLEL_READ_MIN_BYTES", 0)
-    records = 600_000
+    """A clean file of more than one read buffer (16 MB for short lines) lands unnumbered, is read in
+    parallel (several buffers and row groups) and numbered in insertion order; a file with a reject is
+    read again, numbered. Either way each row's _FILE_ROW_NUMBER is its line (every record's timestamp
+    here is its line number)."""
+    records = 1_000_000  # 22 MB
     text = "".join(f"{line % 1000 + 1},{line % 97 + 1},3.5,{line}\n" for line in range(2, records + 2))
     if rejected_line is not None:
         text = text.replace(f",{rejected_line}\n", f",{rejected_line}x\n")

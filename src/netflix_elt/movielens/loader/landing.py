@@ -8,6 +8,10 @@ LOAD_REJECTS. Both read the same ``checked`` subquery, so every data record goes
 Where record numbers and line numbers differ (multi-line records, blank lines), or the pre-check
 found records that cannot be stored as read, a small *record map* table lists ranges of records with
 the lines to add and the reason to reject them; ``checked`` joins it. Files without either need no map.
+
+A file without a map may land *unnumbered* (the embedded engine's parallel read of a large file): no
+header, NULL row numbers. The INSERT of the good records then leaves the line number NULL and the
+loader numbers the rows it inserted (``Engine.number_inserted_rows``) when every record was good.
 """
 
 from __future__ import annotations

@@ -217,8 +217,7 @@ class _FileLoader:
         readable = self.path
         if self.check.repairs:  # bytes the warehouse cannot read: land a copy with U+FFFD in their place
             readable = self.repairs_dir / f"{self.spec.table}-{self.path.name}"
-            if not readable.exists():
-                write_repaired_copy(self.path, self.check.repairs, readable)
+            write_repaired_copy(self.path, self.check.repairs, readable)
         landed = self.engine.land_csv_file(
             CsvFile(
                 readable,
@@ -231,6 +230,7 @@ class _FileLoader:
                 file_format=self.names.file_format,
                 multiline=self.check.multiline,
                 numbered=numbered,
+                longest_line=self.check.longest_line,
             )
         )
         if landed.records is not None and landed.records != self.check.records + 1:  # + the header

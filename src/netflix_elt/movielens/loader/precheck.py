@@ -60,6 +60,7 @@ class FileCheck:
     ``repairs`` are ``(byte_offset, length)`` ranges of bytes the warehouse cannot read (each is
     replaced by U+FFFD in the copy it reads; the records holding them are ``bad_records``).
     ``multiline`` is true when some quoted field holds a line break or carriage return.
+    ``longest_line`` is the length in bytes of the longest line, its line feed included.
     """
 
     sha256: str
@@ -70,6 +71,7 @@ class FileCheck:
     bad_records: tuple[BadRecord, ...] = ()
     repairs: tuple[tuple[int, int], ...] = ()
     multiline: bool = False
+    longest_line: int = 0
 
 
 def check_file(spec: RawFile, path: Path) -> FileCheck:
@@ -110,6 +112,7 @@ def check_file(spec: RawFile, path: Path) -> FileCheck:
         bad_records=tuple(scanner.bad_records),
         repairs=tuple(scanner.repairs),
         multiline=scanner.multiline,
+        longest_line=scanner.longest_line,
     )
 
 
@@ -130,6 +133,7 @@ class _Scanner:
         self.multiline = False
         self.bad_records: list[BadRecord] = []
         self.repairs: list[tuple[int, int]] = []
+        self.longest_line = 0
 
     def feed(self, block: bytes, position: int, end: int) -> None:
         """Account for ``block[:end]``: whole lines, each ending in LF, starting at byte ``position``
@@ -137,12 +141,15 @@ class _Scanner:
         start = 0
         if self.line_no == 0:
             start = block.index(b"\n") + 1
+            self.longest_line = start
             self._check_header(block[: start - 1])
         valid = block.isascii() or _is_utf8(block[:end])  # isascii is far cheaper than decoding
         if self.in_quote or not valid:
             self._walk(block, position, start, end, check_utf8=not valid)
             return
         starts, ends, special = _special_lines(block, start, end)
+        if len(ends):
+            self.longest_line = max(self.longest_line, int((ends - starts).max()) + 1)
         done = 0  # lines of block[start:end] accounted for
         for index in special.tolist():
             first, last = start + int(starts[index]), start + int(ends[index])
@@ -169,6 +176,7 @@ class _Scanner:
 
     def _line(self, line: bytes, position: int, *, check_utf8: bool = False) -> None:
         self.line_no += 1
+        self.longest_line = max(self.longest_line, len(line) + 1)
         if self.in_quote:  # continuation of a quoted field: same record, one more line
             self.offset += 1
             self._check_bytes(line, position, check_utf8=check_utf8, in_quote=True)
