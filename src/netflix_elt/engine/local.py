@@ -29,6 +29,9 @@ _BUFFER_BYTES = 2 * _MAX_LINE_BYTES
 # line is known to be short is read in 16 MB buffers (a 43 MB tags.csv in 0.46 s on two threads, 0.80 s
 # in one buffer). Larger files keep 128 MB buffers: each buffer's rows wait in memory to be inserted in
 # order (16 MB buffers for ratings.csv at 25M: 2.1 GB and spilling, 18.6 s instead of 12.4 s).
+# Both sizes are powers of two: DuckDB 2.0.1's parallel reader refused files read in buffers of other
+# sizes ("does not support a full read on this file", duckdb/duckdb#24237; a 4.7 MB file failed with
+# every one of 21 sizes between 272,117 and 690,983 bytes and read with 256 KB to 4 MB).
 _SMALL_BUFFER_BYTES = 16 << 20
 # A relation's columns in DuckDB's catalog, with the length fakesnow keeps of a VARCHAR(n).
 _COLUMNS_SQL = (
