@@ -42,7 +42,8 @@ class CsvFile:
     ``multiline`` says that some quoted field holds a line break; ``longest_line`` is the length in
     bytes of the file's longest line, when known; ``numbered=False`` lets an engine land the records
     without row numbers when the caller numbers the rows it takes itself
-    (``Engine.number_inserted_rows``).
+    (``Engine.number_inserted_rows``); ``parallel=False`` asks for a read by one thread (after
+    ``Engine.refused_parallel_read``).
     """
 
     path: Path
@@ -56,6 +57,7 @@ class CsvFile:
     multiline: bool = False
     numbered: bool = True
     longest_line: int | None = None
+    parallel: bool = True
 
 
 @dataclass(frozen=True)
@@ -372,6 +374,11 @@ class Engine(ABC):
                 self.drop_scratch_table(table)
             raise
         return CsvLanding(table, landed)
+
+    def refused_parallel_read(self, exc: BaseException) -> bool:
+        """Whether ``exc`` is the engine refusing to read a landed file in parallel, so that landing it
+        again with ``CsvFile.parallel=False`` reads it. None of Snowflake's errors is."""
+        return False
 
     def number_inserted_rows(self, table: str, column: str, where: str, first: int) -> None:
         """Set ``column`` of the rows of ``table`` matching ``where``, inserted in the open transaction

@@ -31,7 +31,8 @@ _BUFFER_BYTES = 2 * _MAX_LINE_BYTES
 # order (16 MB buffers for ratings.csv at 25M: 2.1 GB and spilling, 18.6 s instead of 12.4 s).
 # Both sizes are powers of two: DuckDB 2.0.1's parallel reader refused files read in buffers of other
 # sizes ("does not support a full read on this file", duckdb/duckdb#24237; a 4.7 MB file failed with
-# every one of 21 sizes between 272,117 and 690,983 bytes and read with 256 KB to 4 MB).
+# every one of 21 sizes between 272,117 and 690,983 bytes and read with 256 KB to 4 MB). A file it
+# refuses all the same is read again by one thread (``refused_parallel_read``).
 _SMALL_BUFFER_BYTES = 16 << 20
 # A relation's columns in DuckDB's catalog, with the length fakesnow keeps of a VARCHAR(n).
 _COLUMNS_SQL = (
@@ -208,16 +209,22 @@ class LocalEngine(Engine):
         qualified = self.fqn(file.schema, self.scratch_name(file.hint))
         path = str(file.path.resolve()).replace("'", "''")
         line, buffer = _reader_sizes(file)
+        parallel = file.parallel and not file.multiline
         # a file within one buffer is read by one thread: numbering it costs nothing
-        numbered = file.numbered or file.multiline or file.path.stat().st_size <= buffer
+        numbered = file.numbered or not parallel or file.path.stat().st_size <= buffer
         source = _read_csv_sql(
-            f"'{path}'", file.columns, parallel=not file.multiline, numbered=numbered, sizes=(line, buffer)
+            f"'{path}'", file.columns, parallel=parallel, numbered=numbered, sizes=(line, buffer)
         )
         fields = "ordinality, * EXCLUDE (ordinality)" if numbered else "CAST(NULL AS BIGINT), *"
         self._duckdb().execute(
             f"CREATE VIEW {qualified} ({', '.join(file.columns)}) AS SELECT {fields} FROM {source}"
         )
         return CsvLanding(qualified, None, is_view=True, numbered=numbered)
+
+    def refused_parallel_read(self, exc: BaseException) -> bool:
+        """DuckDB's parallel CSV reader gives up on some files (duckdb/duckdb#24237) and says to read them
+        with ``parallel = false``."""
+        return "Parallel CSV Reader currently does not support a full read" in str(exc)
 
     def number_inserted_rows(self, table: str, column: str, where: str, first: int) -> None:
         """DuckDB's ``rowid`` of rows inserted in the open transaction runs contiguously in insertion

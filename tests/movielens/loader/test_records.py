@@ -149,6 +149,32 @@ def test_line_numbers_hold_when_duckdb_reads_the_file_in_parallel(
         assert [line for _, line, _, _ in _rejects(engine)] == [rejected_line]
 
 
+def test_a_file_duckdb_will_not_read_in_parallel_is_read_by_one_thread(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB's parallel reader refuses some files ("does not support a full read on this file",
+    duckdb/duckdb#24237); it refuses this 4.7 MB one in buffers of 272,117 bytes. The loader then
+    reads it again with one thread, in a new transaction: every record loaded, with its line."""
+    monkeypatch.setattr("netflix_elt.engine.local._SMALL_BUFFER_BYTES", 272_117)
+    lines = [
+        f"{movie},{tag},0.{(movie * 7919 + tag * 104729) % 100000:05d}"
+        for movie in range(1, 3001)
+        for tag in range(1, 101)
+    ]
+    source = _source(
+        tmp_path / "d", {"genome-scores.csv": "movieId,tagId,relevance\n" + "\n".join(lines) + "\n"}
+    )
+
+    summary = load_directory(engine, source)
+
+    assert (summary.rows_read, summary.rows_loaded, summary.files[0].status) == (300_000, 300_000, "loaded")
+    assert _rows(
+        engine,
+        "SELECT COUNT_IF(_FILE_ROW_NUMBER = (MOVIE_ID - 1) * 100 + TAG_ID + 1), MAX(_FILE_ROW_NUMBER) "
+        "FROM MOVIELENS.RAW.RAW_GENOME_SCORES",
+    ) == [(300_000, 300_001)]
+
+
 def test_a_non_utf8_record_is_rejected_with_line_and_byte_offset(engine: Engine, tmp_path: Path) -> None:
     body = b"movieId,title,genres\r\n1,Toy Story (1995),Comedy\r\n2,Mis\xe9rables (1995),Drama\r\n3,Heat (1995),Action\r\n"
     source = _source(tmp_path / "d", {"movies.csv": body})

@@ -203,7 +203,13 @@ class _FileLoader:
             landings.append(self._land(numbered=record_map is not None))
             if not landings[0].numbered:
                 landings.append(self._land(numbered=True))
-            return self._publish(landings, record_map)
+            try:
+                return self._publish(landings, record_map)
+            except Exception as exc:  # the transaction was rolled back
+                if not self.engine.refused_parallel_read(exc):
+                    raise
+                landings.append(self._land(numbered=True, parallel=False))
+                return self._publish(landings[-1:], record_map)
         finally:
             with contextlib.suppress(Exception):
                 if record_map is not None:
@@ -212,7 +218,7 @@ class _FileLoader:
                 with contextlib.suppress(Exception):
                     self.engine.drop_landing(landed)
 
-    def _land(self, *, numbered: bool) -> CsvLanding:
+    def _land(self, *, numbered: bool, parallel: bool = True) -> CsvLanding:
         """Make every record readable as text and check the records the warehouse saw, when it counted."""
         readable = self.path
         if self.check.repairs:  # bytes the warehouse cannot read: land a copy with U+FFFD in their place
@@ -231,6 +237,7 @@ class _FileLoader:
                 multiline=self.check.multiline,
                 numbered=numbered,
                 longest_line=self.check.longest_line,
+                parallel=parallel,
             )
         )
         if landed.records is not None and landed.records != self.check.records + 1:  # + the header
