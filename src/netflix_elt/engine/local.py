@@ -208,10 +208,11 @@ class LocalEngine(Engine):
         """
         qualified = self.fqn(file.schema, self.scratch_name(file.hint))
         path = str(file.path.resolve()).replace("'", "''")
-        line, buffer = _reader_sizes(file)
+        size = file.path.stat().st_size
+        line, buffer = _reader_sizes(file, size)
         parallel = file.parallel and not file.multiline
         # a file within one buffer is read by one thread: numbering it costs nothing
-        numbered = file.numbered or not parallel or file.path.stat().st_size <= buffer
+        numbered = file.numbered or not parallel or size <= buffer
         source = _read_csv_sql(
             f"'{path}'", file.columns, parallel=parallel, numbered=numbered, sizes=(line, buffer)
         )
@@ -261,14 +262,14 @@ class LocalEngine(Engine):
         return int(rows[0][0])
 
 
-def _reader_sizes(file: CsvFile) -> tuple[int, int]:
-    """DuckDB's ``max_line_size`` and ``buffer_size`` for ``file``: small buffers for a file under one
-    large buffer whose longest line is known and short (no quoted line breaks), so that several threads
-    share its read; else room for lines of up to 64 MiB."""
+def _reader_sizes(file: CsvFile, size: int) -> tuple[int, int]:
+    """DuckDB's ``max_line_size`` and ``buffer_size`` for ``file`` of ``size`` bytes: small buffers for
+    a file under one large buffer whose longest line is known and short (no quoted line breaks), so
+    that several threads share its read; else room for lines of up to 64 MiB."""
     short = (
         not file.multiline and file.longest_line is not None and 4 * file.longest_line <= _SMALL_BUFFER_BYTES
     )
-    if short and file.path.stat().st_size < _BUFFER_BYTES:
+    if short and size < _BUFFER_BYTES:
         return _SMALL_BUFFER_BYTES // 2, _SMALL_BUFFER_BYTES
     return _MAX_LINE_BYTES, _BUFFER_BYTES
 

@@ -383,38 +383,52 @@ class Snapshot(Kind):
     ) -> str:
         """The current versions of the keys in ``source`` (what ``_close`` closes), with ``every`` column
         of the target: as they are (``valid_to`` None) or as closing leaves them."""
-        closed = {} if valid_to is None else {"VALID_TO": valid_to, "IS_CURRENT": exp.false()}
+        closed = {} if valid_to is None else _closed(valid_to)
         projection = [closed[c].as_(c) if c in closed else column_ref(c, "t") for c in every]
-        on = exp.and_(column_ref("IS_CURRENT", "t"), *key_matches(self.keys, "t", alias))
         return render(
-            exp.select(*projection).from_(table_ref(target, "t")).join(table_ref(source, alias), on=on)
+            exp.select(*projection)
+            .from_(table_ref(target, "t"))
+            .join(table_ref(source, alias), on=self._current_of(alias))
         )
 
     def version_rows_sql(self, source: str, columns: list[str], meta: list[str]) -> str:
         """The versions ``_insert`` adds from ``source``, as a SELECT with the target's column names."""
-        values = [*columns_ref(columns), *(exp.maybe_parse(m, dialect="snowflake") for m in meta)]
-        names = [*columns, *META_COLUMNS]
-        aliased = [value.as_(name) for value, name in zip(values, names, strict=True)]
+        values = _version_values(columns, meta)
+        aliased = [value.as_(name) for value, name in zip(values, [*columns, *META_COLUMNS], strict=True)]
         return render(exp.select(*aliased).from_(table_ref(source)))
 
     def _join(self, left: str, right: str) -> exp.Expr:
         return pairs_equal(self.keys, left, right)
 
+    def _current_of(self, alias: str) -> exp.Expr:
+        """The current version (``t``) of each key in ``alias``."""
+        return exp.and_(column_ref("IS_CURRENT", "t"), *key_matches(self.keys, "t", alias))
+
     def _close(self, target: str, source: str, alias: str, valid_to: exp.Expr) -> str:
         """Close the current version of every key in ``source``: VALID_TO = ``valid_to``."""
         statement = exp.update(
             table_ref(target, "t"),
-            {"VALID_TO": valid_to, "IS_CURRENT": exp.false()},
-            where=exp.and_(column_ref("IS_CURRENT", "t"), *key_matches(self.keys, "t", alias)),
+            dict[str, object](_closed(valid_to)),
+            where=self._current_of(alias),
             from_=exp.From(this=table_ref(source, alias)),
         )
         return render(statement)
 
     def _insert(self, target: str, source: str, columns: list[str], meta: list[str]) -> str:
         """The data columns and the snapshot's own (META_COLUMNS, valued by the expressions ``meta``)."""
-        values = [*columns_ref(columns), *(exp.maybe_parse(m, dialect="snowflake") for m in meta)]
         into = exp.Schema(this=table_ref(target), expressions=columns_ref([*columns, *META_COLUMNS]))
-        return render(exp.Insert(this=into, expression=exp.select(*values).from_(table_ref(source))))
+        select = exp.select(*_version_values(columns, meta)).from_(table_ref(source))
+        return render(exp.Insert(this=into, expression=select))
+
+
+def _closed(valid_to: exp.Expr) -> dict[str, exp.Expr]:
+    """The columns closing a version sets."""
+    return {"VALID_TO": valid_to, "IS_CURRENT": exp.false()}
+
+
+def _version_values(columns: list[str], meta: list[str]) -> list[exp.Expr]:
+    """A new version's values: the data ``columns``, then META_COLUMNS valued by the expressions ``meta``."""
+    return [*columns_ref(columns), *(exp.maybe_parse(m, dialect="snowflake") for m in meta)]
 
 
 def _timestamp(literal_sql: str) -> exp.Expr:
