@@ -25,7 +25,7 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from netflix_elt.engine import Engine, drift_rules, fakesnow_compat
+from netflix_elt.engine import Engine, drift_rules, fakesnow_compat, translation
 from netflix_elt.engine.drift import REGISTRY, UnsupportedSqlError
 from netflix_elt.errors import SqlError
 from wire.tiers import WireServer
@@ -230,8 +230,8 @@ def test_pipeline_functions_give_snowflakes_answers(
 
 @pytest.fixture(scope="module")
 def pipeline_sql(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    """Every statement fakesnow received while the pipeline loaded and built the hand-written release
-    (every model and check), merged a late rating, and wrote its report."""
+    """Every statement fakesnow received (to run, or to translate only) while the pipeline loaded and
+    built the hand-written release (every model and check), merged a late rating, and wrote its report."""
     from fakesnow.cursor import FakeSnowflakeCursor
 
     from netflix_elt.movielens.loader import load_directory
@@ -244,14 +244,19 @@ def pipeline_sql(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     state_dir = tmp_path_factory.mktemp("drift_pipeline") / "state"
     seen: list[str] = []
     fakesnow_compat.install()
-    execute = FakeSnowflakeCursor.execute
+    execute, translate_query = FakeSnowflakeCursor.execute, translation.translate_query
 
     def recording(cursor: Any, command: str, *args: Any, **kwargs: Any) -> Any:
         seen.append(command)
         return execute(cursor, command, *args, **kwargs)
 
+    def recording_translation(cursor: Any, query: str) -> str | None:
+        seen.append(query)
+        return translate_query(cursor, query)
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(FakeSnowflakeCursor, "execute", recording)
+        patch.setattr(translation, "translate_query", recording_translation)
         with Project.local(state_dir, Registry.from_package("netflix_elt.movielens.pipeline")) as project:
             project.use_check_runner(default_check_runner(project))
             load_directory(project.engine, fixtures / "release", mode="replace", batch_id="release")

@@ -261,21 +261,12 @@ class Engine(ABC):
         Types come back in Snowflake's spelling (NUMBER(p,s), FLOAT, VARCHAR, ...); nullability is
         what the result metadata says, not a table constraint. Nothing runs, so nothing is recorded.
         """
-        from snowflake.connector.constants import FIELD_ID_TO_NAME
-
         cursor = self.session().connection.cursor()
         try:
-            described = cursor.describe(select_sql)
+            return result_columns(cursor.describe(select_sql))
         finally:
             with contextlib.suppress(Exception):
                 cursor.close()
-        columns = []
-        for meta in described:
-            name = FIELD_ID_TO_NAME.get(meta.type_code, str(meta.type_code))
-            if name == "FIXED":
-                name = f"NUMBER({meta.precision if meta.precision is not None else 38},{meta.scale or 0})"
-            columns.append(Column(meta.name.upper(), _RESULT_TYPES.get(name, name), bool(meta.is_nullable)))
-        return columns
 
     def row_hash_sum(self, qualified: str, columns: Sequence[str], where: str) -> int | None:
         """An order-independent checksum of the rows of ``qualified`` matching ``where``: the sum of a
@@ -426,6 +417,19 @@ class Engine(ABC):
         )
         loaded = [{k.lower(): v for k, v in row.as_dict().items()}.get("rows_loaded") for row in rows]
         return sum(int(count) for count in loaded if count is not None)
+
+
+def result_columns(described: Sequence[Any]) -> list[Column]:
+    """Columns from the connector's result metadata, types in Snowflake's spelling (NUMBER(p,s), ...)."""
+    from snowflake.connector.constants import FIELD_ID_TO_NAME
+
+    columns = []
+    for meta in described:
+        name = FIELD_ID_TO_NAME.get(meta.type_code, str(meta.type_code))
+        if name == "FIXED":
+            name = f"NUMBER({meta.precision if meta.precision is not None else 38},{meta.scale or 0})"
+        columns.append(Column(meta.name.upper(), _RESULT_TYPES.get(name, name), bool(meta.is_nullable)))
+    return columns
 
 
 def contract_ctas_sql(qualified: str, contract: Contract, select_sql: str) -> str:

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from netflix_elt.config import Profile
 from netflix_elt.contracts import Contract
-from netflix_elt.engine import fakesnow_compat
-from netflix_elt.engine.base import Column, CsvFile, CsvLanding, Engine
+from netflix_elt.engine import fakesnow_compat, translation
+from netflix_elt.engine.base import Column, CsvFile, CsvLanding, Engine, result_columns
 from netflix_elt.errors import ConfigError
 from netflix_elt.sql import column_list, split_fqn
 
@@ -120,6 +120,28 @@ class LocalEngine(Engine):
         if acquired is not None:
             fakesnow_compat.release(self.db_path)
 
+    def query_columns(self, select_sql: str) -> list[Column]:
+        """DuckDB binds fakesnow's translation of the query, which this thread keeps for a
+        :meth:`create_table_as` of the same query: a contracted build translates its model's SELECT once.
+        The columns are the ones fakesnow's DESCRIBE gives; a query that does not bind is described by
+        fakesnow (its error is the one to show)."""
+        from fakesnow.rowtype import describe_as_result_metadata
+
+        self._local.translated = None
+        translated = translation.translate_query(self.session().connection.cursor(), select_sql)
+        if translated is None:
+            return super().query_columns(select_sql)
+        try:
+            relation = self._duckdb().sql(translated)
+        except Exception:
+            return super().query_columns(select_sql)
+        described = [
+            (name, str(kind), "YES", None, None, None)
+            for name, kind in zip(relation.columns, relation.types, strict=True)
+        ]
+        self._local.translated = (select_sql, translated)
+        return result_columns(describe_as_result_metadata(described))
+
     def create_table_as(self, qualified: str, select_sql: str, contract: Contract | None = None) -> None:
         if contract is None:
             super().create_table_as(qualified, select_sql)
@@ -129,7 +151,27 @@ class LocalEngine(Engine):
         # inserting, keeps them: DuckDB casts on INSERT as Snowflake's CTAS does, and refuses the NULL.
         self.execute(f"CREATE OR REPLACE TABLE {qualified} ({contract.column_definitions()})")
         names = column_list(contract.names)
-        self.execute(f"INSERT INTO {qualified} ({names}) SELECT {names} FROM ({select_sql})")
+        insert = f"INSERT INTO {qualified} ({names}) SELECT {names} FROM ({{}})"
+        translated, self._local.translated = getattr(self._local, "translated", None), None
+        if translated is None or translated[0] != select_sql:
+            self.execute(insert.format(select_sql))
+            return
+        self._run_translated(insert.format(select_sql), insert.format(translated[1]))
+
+    def _run_translated(self, sql: str, translated: str) -> None:
+        """Run ``translated``, fakesnow's reviewed translation of ``sql``, on the Session's DuckDB
+        connection, as :meth:`execute` runs ``sql``: recorded, cancellable, refused alike."""
+        for log in getattr(self._local, "recorders", ()):
+            log.append(sql)
+        session = self.session()
+        with self.cancellation.statement(session, sql):
+            try:
+                self._duckdb().execute(translated)
+            except Exception as exc:
+                refusal = translation.refusal_for(exc, sql)
+                if refusal is None:
+                    raise
+                raise refusal from None
 
     def publish_table(self, building: str, qualified: str) -> None:
         # DuckDB has no SWAP WITH; DROP + RENAME inside one transaction is just as atomic there.

@@ -109,6 +109,29 @@ def _guarded_execute(execute: Callable[..., Any], server: bool = False) -> Calla
     return guarded
 
 
+def translate_query(cursor: Any, query: str) -> str | None:
+    """The DuckDB text fakesnow's ``cursor`` would run for the single query ``query``, translated and
+    reviewed exactly as its ``execute`` does (the same refusals), without running it. None when fakesnow
+    would run it otherwise than as that text (not a query, a seeded RANDOM, a RESULT_SCAN)."""
+    translated: str | None = _guarded_execute(_translate_query)(cursor, query)
+    return translated
+
+
+def _translate_query(cursor: Any, query: str) -> str | None:
+    from fakesnow.dialect import parse_one
+
+    expression = parse_one(cursor._inline_variables(query))
+    if not isinstance(expression, exp.Query):
+        return None
+    cursor.check_db_and_schema(expression)
+    transformed = cursor._transform(expression, None)
+    if not isinstance(transformed, exp.Query) or transformed.args.get("result_scan_sfqid"):
+        return None
+    if any(select.args.get("seed") for select in transformed.find_all(exp.Select)):
+        return None
+    return str(transformed.sql(dialect="duckdb"))
+
+
 def _for_caller(exc: NetflixEltError, server: bool) -> Exception:
     if not server:
         return exc
