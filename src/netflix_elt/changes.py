@@ -175,6 +175,7 @@ class ChangeReader:
         self.sources = sources
         self._checked: set[str] = set()
         self._columns: dict[str, list[str]] = {}
+        self._frames: dict[str, DataFrame] = {}
 
     # -- what changed -------------------------------------------------------------------------
     def changed(self, name: str) -> bool:
@@ -277,7 +278,10 @@ class ChangeReader:
         return f"SELECT {names} FROM ({netted}) WHERE _NET {'>' if sign > 0 else '<'} 0"
 
     def frame(self, sql: str) -> DataFrame:
-        return self.engine.session().sql(sql)
+        """A DataFrame of ``sql``, one per query: Snowpark describes each new one it is asked to combine."""
+        if sql not in self._frames:
+            self._frames[sql] = self.engine.session().sql(sql)
+        return self._frames[sql]
 
 
 def mark_literal(mark: dict[str, Any]) -> str:
