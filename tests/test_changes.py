@@ -235,13 +235,13 @@ def test_snapshot_invariants_run_on_the_versions_of_the_keys_a_run_touched(check
         "one_current_row_per_key(unique_key)": (True, keys),
         "no_overlapping_validity(unique_key)": (True, keys),
     }
-    # product 11 moved (its version closed: old and new image; a new one added), 13 is new
+    # product 11 moved (its version closed, a new one added), 13 is new; only its checks read the
+    # change set, so it holds the new images alone
     changes = daily.sql(
         f"SELECT _CHANGE_SIGN, PRODUCT_ID, CATEGORY, IS_CURRENT FROM {change_table(daily.engine, 'PRODUCTS_HISTORY')} "
         "WHERE _CHANGE_VERSION = 2 ORDER BY PRODUCT_ID, _CHANGE_SIGN, IS_CURRENT"
     ).collect()
     assert [tuple(r) for r in changes] == [
-        (-1, 11, "games", True),
         (1, 11, "games", False),
         (1, 11, "music", True),
         (1, 13, "music", True),
@@ -258,6 +258,25 @@ def test_snapshot_invariants_run_on_the_versions_of_the_keys_a_run_touched(check
     assert {name for name, (ok, _) in checks_of(failed).items() if not ok} == {
         "no_overlapping_validity(unique_key)"
     }
+
+
+def test_a_bare_expectation_makes_a_model_no_one_reads_record_its_new_rows(checked: Project) -> None:
+    """SALES_CENTS has no consumer; its one check, a bare ``gxe.X(...)`` that judges rows one by one,
+    runs on the rows a day replaced. Its change set holds their new images only and is not kept as a
+    history (CHANGES_SINCE stays unset: a consumer added later rebuilds in full once)."""
+    daily = checked
+    play(daily, 0)
+    cents = play(daily, 1)["SALES_CENTS"]
+    assert checks_of(cents) == {
+        "expect_column_values_to_be_between(CENTS)": (True, f"the {cents.inserted} changed rows")
+    }
+    assert cents.inserted and cents.deleted
+    signs = daily.sql(f"SELECT DISTINCT _CHANGE_SIGN FROM {change_table(daily.engine, 'SALES_CENTS')}")
+    assert [tuple(r) for r in signs.collect()] == [(1,)]
+    assert daily.sql(
+        "SELECT CHANGES_SINCE FROM MOVIELENS.ELT_META.NODE_STATE WHERE NODE_NAME = 'SALES_CENTS' "
+        "QUALIFY ROW_NUMBER() OVER (ORDER BY UPDATED_AT DESC) = 1"
+    ).collect() == [(None,)]
 
 
 def test_a_bad_changed_row_fails_its_check_and_keeps_failing_until_fixed(checked: Project) -> None:

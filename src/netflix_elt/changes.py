@@ -75,13 +75,23 @@ class ChangeLog:
     """The producing side: one node's change table and what this build did to it.
 
     ``keep_after`` is the newest version every consumer has read (None: no consumer has read any):
-    older change rows are pruned. The rows of this build are tagged with ``next_version``.
+    older change rows are pruned. The rows of this build are tagged with ``next_version``. Without
+    ``consumers`` (the node's checks alone read its changes) only new images are needed, and no history
+    is kept past the build: see :meth:`records`.
     """
 
     def __init__(
-        self, engine: Engine, node: str, target: str, version: int, keep_after: int | None, kept: bool
+        self,
+        engine: Engine,
+        node: str,
+        target: str,
+        version: int,
+        keep_after: int | None,
+        kept: bool,
+        consumers: bool = True,
     ) -> None:
         self.engine = engine
+        self.consumers = consumers
         self.kept = kept  # the change table exists with the target's shape (the node keeps a history)
         self.node = node
         self.target = target
@@ -131,8 +141,16 @@ class ChangeLog:
             f"SELECT {self.next_version}, {sign}, {names} FROM ({select_sql})"
         )
 
+    def records(self, sign: int) -> bool:
+        """Whether this build records its rows of ``sign``: old images (-1) only for consumers, which
+        net them; the checks that run on changed rows read the new images alone."""
+        return sign > 0 or self.consumers
+
     def changes_since(self, stored: int | None, changed: bool) -> int | None:
-        """CHANGES_SINCE after this build: change rows exist for the versions after it."""
+        """CHANGES_SINCE after this build: change rows exist for the versions after it (None: no
+        history, as a log without consumers keeps none)."""
+        if not self.consumers:
+            return None
         if self.reset_done:
             return self.next_version if changed else self.previous_version
         if self.restarted:

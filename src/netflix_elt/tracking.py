@@ -129,13 +129,15 @@ class RunTracker:
 
         if not spec.kind.keeps_changes:
             return None
-        if not self.consumers(spec.name) and not any(could_run_on_changes(c) for c in spec.checks):
+        consumers = bool(self.consumers(spec.name))
+        if not consumers and not could_run_on_changes(spec.checks):
             return None
         stored = self.versions.get(spec.name)
         version = stored.version if stored is not None else 0
         kept = stored is not None and stored.changes_since is not None
         target = self.target_of(spec.name)
-        return ChangeLog(self.engine, spec.name, target, version, self.read_by_all(spec.name), kept)
+        keep_after = self.read_by_all(spec.name)
+        return ChangeLog(self.engine, spec.name, target, version, keep_after, kept, consumers)
 
     def consumers(self, producer: str) -> list[str]:
         """The models that read the changes of ``producer``."""

@@ -79,7 +79,11 @@ def sales(raw_sales: DataFrame, ctx: ModelContext) -> DataFrame:
     return newest_sale(ctx.inserted("raw_sales") if ctx.is_incremental else raw_sales)
 
 
-@model(Incremental(unique_key=("SALE_ID",), strategy="delete+insert", changes_of=("sales",)))
+@model(
+    Incremental(unique_key=("SALE_ID",), strategy="delete+insert", changes_of=("sales",)),
+    # no model reads its changes: this check alone makes it record them (new images only)
+    checks=[gxe.ExpectColumnValuesToBeBetween(column="CENTS", min_value=0)],
+)
 def sales_cents(sales: DataFrame, ctx: ModelContext) -> DataFrame:
     rows = ctx.inserted("sales") if ctx.is_incremental else sales
     return rows.select("SALE_ID", (F.col("AMOUNT") * 100).cast("NUMBER(38,0)").alias("CENTS"))

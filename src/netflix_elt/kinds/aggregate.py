@@ -198,7 +198,7 @@ class Aggregate(Kind):
             .where(self._exists(delta, "d", "t"))
         )
         with engine.transaction():
-            if log is not None:
+            if log is not None and log.records(-1):
                 engine.execute(log.append_sql(-1, touched, columns))
             recomputed = 0
             if redo is not None:

@@ -232,11 +232,12 @@ class Incremental(Kind):
         )
         try:
             with engine.transaction():
-                if log is not None:
+                if log is not None and log.records(-1):
                     old_images = _projection(target_columns, columns, OLD_PREFIX)
                     engine.execute(
                         log.append_sql(-1, f"SELECT {old_images} FROM {diff} WHERE {MATCHED}", target_columns)
                     )
+                if log is not None:
                     new_images = _projection(target_columns, columns)
                     engine.execute(log.append_sql(1, f"SELECT {new_images} FROM {diff}", target_columns))
                 if engine.replaces_rows_by_delete_insert and set(columns) == set(target_columns):
@@ -277,7 +278,7 @@ class Incremental(Kind):
             job.scratch.append(table)
             deletions.append((key_columns, table))
         with engine.transaction():
-            if log is not None:
+            if log is not None and log.records(-1):
                 touched = " OR ".join(
                     f"EXISTS (SELECT 1 FROM {table} k WHERE {_match('t', 'k', cols)})"
                     for cols, table in deletions
@@ -285,6 +286,7 @@ class Incremental(Kind):
                 engine.execute(
                     log.append_sql(-1, f"SELECT t.* FROM {job.target} t WHERE {touched}", target_columns)
                 )
+            if log is not None:
                 new_images = _projection(target_columns, columns)
                 engine.execute(log.append_sql(1, f"SELECT {new_images} FROM {scratch}", target_columns))
             deleted = sum(

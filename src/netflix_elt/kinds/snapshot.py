@@ -209,6 +209,8 @@ class Snapshot(Kind):
         every = [c.name for c in job.engine.columns(job.target)]
         for source, alias, valid_to in closing:
             for sign, image in ((-1, None), (1, valid_to)):
+                if not log.records(sign):
+                    continue
                 closing_sql = self.closing_sql(job.target, source, alias, every, image)
                 job.engine.execute(log.append_sql(sign, closing_sql, every))
         for source, meta in adding:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from netflix_elt.quality.custom import CurrentRowCheck, RelationshipCheck, SingularCheck, ValidityCheck
-from netflix_elt.quality.expectations import ExpectationCheck
+from netflix_elt.quality.expectations import ExpectationCall, ExpectationCheck
 from netflix_elt.sql import pairs_not_distinct, render
 
 if TYPE_CHECKING:
@@ -72,7 +72,12 @@ def scope_of(item: Any, delta: DeltaScope | None) -> Scope:
 
 
 def could_run_on_changes(item: Any) -> bool:
-    """Whether ``item`` may ever run on changed rows (with every model it reads unchanged)."""
+    """Whether ``item`` (a declared check, a bare ``gxe.X(...)`` call, or a list of them: any) may ever
+    run on changed rows (with every model it reads unchanged)."""
+    if isinstance(item, list | tuple) and not hasattr(item, "_fields"):
+        return any(could_run_on_changes(inner) for inner in item)
+    if isinstance(item, ExpectationCall):
+        item = ExpectationCheck(item)
     return scope_of(item, _NOTHING_CHANGED) != "table"
 
 
