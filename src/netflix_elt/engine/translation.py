@@ -129,7 +129,7 @@ def _translate_query(cursor: Any, query: str) -> str | None:
         return None
     if any(select.args.get("seed") for select in transformed.find_all(exp.Select)):
         return None
-    return str(transformed.sql(dialect="duckdb"))
+    return str(transformed.sql(dialect="duckdb", copy=False))  # the tree is not used again
 
 
 def _for_caller(exc: NetflixEltError, server: bool) -> Exception:
