@@ -156,11 +156,18 @@ class Engine(ABC):
     # -- statements ---------------------------------------------------------------------------
     def execute(self, sql: str) -> list[Row]:
         """Run one statement on this thread's Session and return its rows; recorded when recording."""
+        with self.running(sql) as session:
+            return session.sql(sql).collect()
+
+    @contextlib.contextmanager
+    def running(self, sql: str) -> Iterator[Session]:
+        """This thread's Session, to run ``sql`` on inside the block: the statement is recorded (when
+        recording) and cancellable, as every statement :meth:`execute` runs."""
         for log in getattr(self._local, "recorders", ()):
             log.append(sql)
         session = self.session()
         with self.cancellation.statement(session, sql):
-            return session.sql(sql).collect()
+            yield session
 
     def _interrupt(self, session: Session) -> None:
         """Stop what ``session`` is running (see ``engine.cancellation``): Snowpark's ``cancel_all``, which

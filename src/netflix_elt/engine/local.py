@@ -161,12 +161,9 @@ class LocalEngine(Engine):
     def _run_translated(self, sql: str, translated: str) -> None:
         """Run ``translated``, fakesnow's reviewed translation of ``sql``, on the Session's DuckDB
         connection, as :meth:`execute` runs ``sql``: recorded, cancellable, refused alike."""
-        for log in getattr(self._local, "recorders", ()):
-            log.append(sql)
-        session = self.session()
-        with self.cancellation.statement(session, sql):
+        with self.running(sql) as session:
             try:
-                self._duckdb().execute(translated)
+                fakesnow_compat.duckdb_connection(session).execute(translated)
             except Exception as exc:
                 refusal = translation.refusal_for(exc, sql)
                 if refusal is None:
