@@ -151,12 +151,15 @@ class LocalEngine(Engine):
         # inserting, keeps them: DuckDB casts on INSERT as Snowflake's CTAS does, and refuses the NULL.
         self.execute(f"CREATE OR REPLACE TABLE {qualified} ({contract.column_definitions()})")
         names = column_list(contract.names)
-        insert = f"INSERT INTO {qualified} ({names}) SELECT {names} FROM ({{}})"
+
+        def insert(select: str) -> str:
+            return f"INSERT INTO {qualified} ({names}) SELECT {names} FROM ({select})"
+
         translated, self._local.translated = getattr(self._local, "translated", None), None
         if translated is None or translated[0] != select_sql:
-            self.execute(insert.format(select_sql))
+            self.execute(insert(select_sql))
             return
-        self._run_translated(insert.format(select_sql), insert.format(translated[1]))
+        self._run_translated(insert(select_sql), insert(translated[1]))
 
     def _run_translated(self, sql: str, translated: str) -> None:
         """Run ``translated``, fakesnow's reviewed translation of ``sql``, on the Session's DuckDB
