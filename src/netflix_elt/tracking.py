@@ -126,11 +126,12 @@ class RunTracker:
         """Where the node records its changes: when its kind can, and a model reads them or one of its
         checks could run on the changed rows alone."""
         from netflix_elt.quality.delta import could_run_on_changes
+        from netflix_elt.quality.expectations import flatten_checks
 
         if not spec.kind.keeps_changes:
             return None
         consumers = bool(self.consumers(spec.name))
-        if not consumers and not could_run_on_changes(spec.checks):
+        if not consumers and not any(could_run_on_changes(c) for c in flatten_checks(spec.checks)):
             return None
         stored = self.versions.get(spec.name)
         version = stored.version if stored is not None else 0

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from netflix_elt.declare import ModelSpec
@@ -29,7 +28,13 @@ from netflix_elt.quality.custom import CUSTOM_CHECKS
 from netflix_elt.quality.custom_sql import CheckScope, evaluate
 from netflix_elt.quality.delta import describe, key_columns, key_rows_sql, scope_of
 from netflix_elt.quality.errors import QualityError
-from netflix_elt.quality.expectations import DOMAIN_KWARGS, ExpectationCall, ExpectationCheck, check
+from netflix_elt.quality.expectations import (
+    DOMAIN_KWARGS,
+    ExpectationCall,
+    ExpectationCheck,
+    check,
+    flatten_checks,
+)
 from netflix_elt.quality.gx_route import GxValidator, make_expectation
 from netflix_elt.quality.pushdown_route import PushdownRoute
 from netflix_elt.quality.results import Outcome, result_dict
@@ -55,7 +60,7 @@ def declared_checks(spec: ModelSpec, where: str) -> list[tuple[str, Any]]:
     """The model's checks as (unique display name, check); bare ``gxe.X(...)`` calls get severity 'error'."""
     named: list[tuple[str, Any]] = []
     seen: dict[str, int] = {}
-    for item in _flatten(spec.checks):
+    for item in flatten_checks(spec.checks):
         if isinstance(item, ExpectationCall):
             item = ExpectationCheck(item, "error", None, spec.location)
         elif not isinstance(item, (ExpectationCheck, *CUSTOM_CHECKS)):
@@ -67,15 +72,6 @@ def declared_checks(spec: ModelSpec, where: str) -> list[tuple[str, Any]]:
         seen[name] = seen.get(name, 0) + 1
         named.append((name if seen[name] == 1 else f"{name} #{seen[name]}", item))
     return named
-
-
-def _flatten(checks: Sequence[Any]) -> list[Any]:
-    flat: list[Any] = []
-    for item in checks:
-        flat.extend(
-            _flatten(item) if isinstance(item, list | tuple) and not hasattr(item, "_fields") else [item]
-        )
-    return flat
 
 
 class QualityRunner:
@@ -114,12 +110,13 @@ class QualityRunner:
         unique_key = getattr(spec.kind, "unique_key", ()) or ()
         for index, (_, item) in enumerate(named):
             relation = target
-            if scopes[index] == "keys" and not key_columns(item, unique_key):
+            keys = key_columns(item, unique_key) if scopes[index] == "keys" else []
+            if scopes[index] == "keys" and not keys:
                 scopes[index] = "table"  # a snapshot invariant with no key: it fails on the whole table
             if scopes[index] == "delta" and delta is not None:
                 relation = delta.relation
             elif scopes[index] == "keys" and delta is not None:
-                relation = f"({key_rows_sql(target, delta.relation, key_columns(item, unique_key))})"
+                relation = f"({key_rows_sql(target, delta.relation, keys)})"
             groups.setdefault(relation, []).append(index)
         evaluated: dict[int, Evaluated] = {}
         for relation, indices in groups.items():

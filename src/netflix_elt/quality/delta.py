@@ -72,10 +72,8 @@ def scope_of(item: Any, delta: DeltaScope | None) -> Scope:
 
 
 def could_run_on_changes(item: Any) -> bool:
-    """Whether ``item`` (a declared check, a bare ``gxe.X(...)`` call, or a list of them: any) may ever
-    run on changed rows (with every model it reads unchanged)."""
-    if isinstance(item, list | tuple) and not hasattr(item, "_fields"):
-        return any(could_run_on_changes(inner) for inner in item)
+    """Whether ``item`` (a declared check or a bare ``gxe.X(...)`` call) may ever run on changed rows
+    (with every model it reads unchanged)."""
     if isinstance(item, ExpectationCall):
         item = ExpectationCheck(item)
     return scope_of(item, _NOTHING_CHANGED) != "table"

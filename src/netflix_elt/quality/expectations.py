@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -222,3 +222,15 @@ def declaration_site() -> str:
     while frame is not None and frame.f_code.co_filename.startswith(package):
         frame = frame.f_back
     return f"{frame.f_code.co_filename}:{frame.f_lineno}" if frame is not None else ""
+
+
+def flatten_checks(checks: Sequence[Any]) -> list[Any]:
+    """A model's ``checks=[...]`` as declared, nested lists (``not_null(...)`` without ``*``) flattened."""
+    flat: list[Any] = []
+    for item in checks:
+        flat.extend(
+            flatten_checks(item)
+            if isinstance(item, list | tuple) and not hasattr(item, "_fields")
+            else [item]
+        )
+    return flat
